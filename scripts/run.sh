@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# The README's run command: builds the project and runs news-server on 127.0.0.1:50051.
+# Without DATABASE_URL it uses the project-local PostgreSQL (scripts/local-postgres.sh) and
+# imports the sample articles the first time. Extra arguments go to news-server.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/build.sh
+if [ -z "${DATABASE_URL:-}" ]; then
+  eval "$(scripts/local-postgres.sh start)"
+  export DATABASE_URL
+  if [ "$NEWS_DB_CREATED" = 1 ]; then
+    build/server/newsctl import ../shared/samples/portal-pages/*.txt
+  fi
+fi
+exec build/server/news-server "$@"

@@ -1,0 +1,98 @@
+// newsctl: operator commands against the news database (DATABASE_URL).
+//   newsctl migrate                      apply pending schema migrations
+//   newsctl import [--category=NAME] FILE...   import portal pages (docs/importer.md)
+
+#include <cstdio>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "server/app/environment.h"
+#include "server/db/migrations.h"
+#include "server/importer/article_importer.h"
+
+ABSL_FLAG(std::string, database_url, news::EnvOr("DATABASE_URL", ""),
+          "libpq URI of the PostgreSQL database (env DATABASE_URL)");
+ABSL_FLAG(std::string, category, "Thời sự", "import: category for the imported articles");
+
+namespace {
+
+constexpr char kUsage[] =
+    "newsctl COMMAND [flags] [args]\n"
+    "  migrate                        apply pending schema migrations\n"
+    "  import [--category=NAME] FILE...  import portal article pages";
+
+int Migrate(pqxx::connection& db) {
+  absl::Status status = news::db::ApplyMigrations(db, news::db::EmbeddedMigrations());
+  if (!status.ok()) {
+    std::fprintf(stderr, "newsctl migrate: %s\n", std::string(status.message()).c_str());
+    return 1;
+  }
+  std::printf("schema is up to date\n");
+  return 0;
+}
+
+// Imports every file it can; a file that fails is reported and skipped, and the exit status
+// is 1 if any failed.
+int Import(pqxx::connection& db, const std::vector<char*>& files) {
+  if (files.empty()) {
+    std::fprintf(stderr, "newsctl import: name at least one FILE\n");
+    return 2;
+  }
+  if (Migrate(db) != 0) return 1;
+  news::importer::ImportOptions options;
+  options.category_name = absl::GetFlag(FLAGS_category);
+  int failures = 0;
+  for (const char* file : files) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) {
+      std::fprintf(stderr, "%s: cannot open file\n", file);
+      ++failures;
+      continue;
+    }
+    std::stringstream content;
+    content << in.rdbuf();
+    auto outcome = news::importer::ImportPortalPage(db, file, content.str(), options);
+    if (!outcome.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(outcome.status().message()).c_str());
+      ++failures;
+      continue;
+    }
+    std::printf("%s: %s article %lld (%s)\n", file, outcome->created ? "created" : "updated",
+                static_cast<long long>(outcome->article_id), outcome->slug.c_str());
+  }
+  return failures == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) {
+    std::fprintf(stderr, "%s\n", kUsage);
+    return 2;
+  }
+  const std::string command = args[1];
+  const std::vector<char*> rest(args.begin() + 2, args.end());
+  if (absl::GetFlag(FLAGS_database_url).empty()) {
+    std::fprintf(stderr, "newsctl: set --database_url or DATABASE_URL\n");
+    return 2;
+  }
+  try {
+    pqxx::connection db(absl::GetFlag(FLAGS_database_url));
+    if (command == "migrate") return Migrate(db);
+    if (command == "import") return Import(db, rest);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "newsctl %s: %s\n", command.c_str(), e.what());
+    return 1;
+  }
+  std::fprintf(stderr, "newsctl: unknown command '%s'\n%s\n", command.c_str(), kUsage);
+  return 2;
+}

@@ -1,0 +1,128 @@
+#include "server/db/database_pool.h"
+
+#include <spdlog/spdlog.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace news::db {
+namespace {
+
+// While the database is away, each worker retries this often instead of on every job, so
+// callers get a fast UNAVAILABLE rather than waiting for a connect attempt each.
+constexpr absl::Duration kReconnectInterval = absl::Milliseconds(200);
+
+absl::Status RunAndClassify(DatabasePool::Work& work, pqxx::connection& connection,
+                            bool& connection_broken) {
+  try {
+    return work(connection);
+  } catch (const pqxx::broken_connection& e) {
+    connection_broken = true;
+    return absl::UnavailableError("database connection lost");
+  } catch (const pqxx::transaction_rollback& e) {
+    // Serialization failures and deadlocks: the whole operation may be retried.
+    return absl::AbortedError(absl::StrCat("database conflict: ", e.what()));
+  } catch (const pqxx::in_doubt_error& e) {
+    connection_broken = true;
+    return absl::UnavailableError("database connection lost during commit");
+  } catch (const pqxx::sql_error& e) {
+    const std::string& state = e.sqlstate();
+    if (state == "57014") {
+      return absl::DeadlineExceededError("database statement timed out or was cancelled");
+    }
+    if (state.rfind("57P", 0) == 0 || state.rfind("08", 0) == 0) {
+      // Server shutting down / crashed, or connection exceptions.
+      connection_broken = true;
+      return absl::UnavailableError("database unavailable; retry shortly");
+    }
+    spdlog::error("database error sqlstate={} query={} error={}", e.sqlstate(), e.query(),
+                  e.what());
+    return absl::InternalError("database error");
+  } catch (const std::exception& e) {
+    spdlog::error("error in database job: {}", e.what());
+    return absl::InternalError("internal error");
+  }
+}
+
+}  // namespace
+
+DatabasePool::DatabasePool(PoolOptions options) : options_(std::move(options)) {
+  workers_.reserve(options_.connections);
+  for (int i = 0; i < options_.connections; ++i) {
+    workers_.emplace_back([this] { RunWorker(); });
+  }
+}
+
+DatabasePool::~DatabasePool() {
+  Shutdown();
+  for (auto& worker : workers_) worker.join();
+}
+
+void DatabasePool::Shutdown() {
+  std::lock_guard lock(mutex_);
+  stopping_ = true;
+  wake_.notify_all();
+}
+
+size_t DatabasePool::queue_length() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
+}
+
+void DatabasePool::Submit(absl::Time deadline, Work work, Done done) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!stopping_ && queue_.size() < options_.max_queue) {
+      queue_.push_back(Job{deadline, std::move(work), std::move(done)});
+      wake_.notify_one();
+      return;
+    }
+  }
+  done(absl::ResourceExhaustedError("server is overloaded; retry with backoff"));
+}
+
+bool DatabasePool::EnsureConnected(std::unique_ptr<pqxx::connection>& connection,
+                                   absl::Time& last_attempt) {
+  if (connection && connection->is_open()) return true;
+  connection.reset();
+  const absl::Time now = absl::Now();
+  if (now - last_attempt < kReconnectInterval) return false;
+  last_attempt = now;
+  try {
+    auto fresh = std::make_unique<pqxx::connection>(options_.url);
+    if (options_.on_connect) options_.on_connect(*fresh);
+    connection = std::move(fresh);
+    return true;
+  } catch (const std::exception& e) {
+    spdlog::warn("cannot connect to the database: {}", e.what());
+    return false;
+  }
+}
+
+void DatabasePool::RunWorker() {
+  std::unique_ptr<pqxx::connection> connection;
+  absl::Time last_attempt = absl::InfinitePast();
+  while (true) {
+    Job job;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    if (absl::Now() > job.deadline) {
+      job.done(absl::DeadlineExceededError("deadline passed while waiting for the database"));
+      continue;
+    }
+    if (!EnsureConnected(connection, last_attempt)) {
+      job.done(absl::UnavailableError("database unavailable; retry shortly"));
+      continue;
+    }
+    bool broken = false;
+    absl::Status status = RunAndClassify(job.work, *connection, broken);
+    if (broken) connection.reset();
+    job.done(std::move(status));
+  }
+}
+
+}  // namespace news::db

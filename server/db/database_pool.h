@@ -1,0 +1,90 @@
+#ifndef NEWS_SERVER_DB_DATABASE_POOL_H_
+#define NEWS_SERVER_DB_DATABASE_POOL_H_
+
+// The one way requests reach PostgreSQL (docs/architecture.md): a fixed set of worker threads,
+// each owning one connection, fed from one bounded queue. gRPC callback threads only enqueue, so
+// a slow query never stalls other RPCs, and the number of busy connections never exceeds the
+// number of workers.
+
+#include <condition_variable>
+#include <cstddef>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "absl/functional/any_invocable.h"
+#include "absl/status/status.h"
+#include "absl/time/time.h"
+
+namespace news::db {
+
+struct PoolOptions {
+  // A libpq connection URI or key=value string.
+  std::string url;
+  // Worker threads, one connection each.
+  int connections = 4;
+  // Jobs waiting for a worker; Submit refuses beyond this.
+  size_t max_queue = 2048;
+  // Runs on every new connection before it serves jobs (prepared statements, session settings).
+  std::function<void(pqxx::connection&)> on_connect;
+};
+
+class DatabasePool {
+ public:
+  // Runs on a worker thread with that worker's connection. May throw pqxx exceptions; they are
+  // turned into a status (see Submit).
+  using Work = absl::AnyInvocable<absl::Status(pqxx::connection&)>;
+  // Receives the outcome of a job; runs on a worker thread, or on the submitting thread when the
+  // job is refused.
+  using Done = absl::AnyInvocable<void(absl::Status)>;
+
+  // Starts the workers. Connections are made lazily, so construction succeeds even while the
+  // database is away.
+  explicit DatabasePool(PoolOptions options);
+  // Shutdown(), then joins the workers.
+  ~DatabasePool();
+
+  DatabasePool(const DatabasePool&) = delete;
+  DatabasePool& operator=(const DatabasePool&) = delete;
+
+  // Queues `work`; `done` gets its status, or:
+  // - RESOURCE_EXHAUSTED at once when the queue is full or the pool is shut down;
+  // - DEADLINE_EXCEEDED when `deadline` passed before a worker picked the job up;
+  // - UNAVAILABLE when the database cannot be reached or the connection broke mid-job (safe to
+  //   retry: nothing was committed unless the job had committed before the break);
+  // - ABORTED on serialization failures and deadlocks; INTERNAL for other database errors.
+  void Submit(absl::Time deadline, Work work, Done done);
+
+  // Stops accepting jobs and lets the workers finish those already queued. Idempotent.
+  void Shutdown();
+
+  size_t queue_length() const;
+
+ private:
+  struct Job {
+    absl::Time deadline;
+    Work work;
+    Done done;
+  };
+
+  void RunWorker();
+  // Connects `connection` if it is not open, at most once per retry interval per worker.
+  bool EnsureConnected(std::unique_ptr<pqxx::connection>& connection, absl::Time& last_attempt);
+
+  const PoolOptions options_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Job> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace news::db
+
+#endif  // NEWS_SERVER_DB_DATABASE_POOL_H_

@@ -1,0 +1,45 @@
+#ifndef NEWS_SERVER_DOMAIN_PAGINATION_H_
+#define NEWS_SERVER_DOMAIN_PAGINATION_H_
+
+// AIP-158 pagination shared by every List RPC: page size rules and opaque keyset page tokens.
+
+#include <cstdint>
+#include <string>
+
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+#include "absl/types/span.h"
+
+namespace news {
+
+// The page size to use for a request's `page_size`: 0 means `default_size`, values above
+// `max_size` are coerced down. InvalidArgument (field "page_size") when negative.
+absl::StatusOr<int> ResolvePageSize(int32_t requested, int default_size, int max_size);
+
+// Page tokens carry a keyset position (a few int64 keys, e.g. publish time and id of the last
+// item) and are bound to the request they continue: the "scope", a string naming the RPC and its
+// filters. Tokens are base64url and authenticated with HMAC-SHA256 under a server secret, so a
+// token that was altered, forged, or is replayed with other filters is rejected.
+class PageTokenCodec {
+ public:
+  // `secret` must be the same on every server instance behind one load balancer.
+  explicit PageTokenCodec(std::string secret);
+
+  std::string Encode(absl::string_view scope, absl::Span<const int64_t> keys) const;
+
+  // The keys of a token that Encode made for the same `scope` with `key_count` keys.
+  // InvalidArgument (field "page_token") for anything else.
+  absl::StatusOr<std::vector<int64_t>> Decode(absl::string_view token, absl::string_view scope,
+                                              size_t key_count) const;
+
+ private:
+  std::string Mac(absl::string_view scope, absl::string_view payload) const;
+
+  std::string secret_;
+};
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_DOMAIN_PAGINATION_H_

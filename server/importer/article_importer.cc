@@ -1,0 +1,72 @@
+#include "server/importer/article_importer.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <filesystem>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "server/importer/portal_page_parser.h"
+#include "server/storage/article_store.h"
+#include "server/storage/prepared_statements.h"
+#include "server/storage/taxonomy_store.h"
+#include "server/text/unicode_text.h"
+
+namespace news::importer {
+namespace {
+
+// FNV-1a: stable across processes and builds, unlike absl::Hash.
+uint32_t StableHash(absl::string_view data) {
+  uint32_t hash = 2166136261u;
+  for (unsigned char c : data) hash = (hash ^ c) * 16777619u;
+  return hash;
+}
+
+// Pages can share a title (two portals ran the same headline); the second one's slug gets a
+// suffix derived from its import key, so slugs stay stable whatever the import order.
+std::string ChooseSlug(storage::ArticleStore& articles, const std::string& title,
+                       const std::string& import_key) {
+  std::string base = text::Slugify(title);
+  if (base.empty()) base = "bai-viet";
+  std::optional<std::string> owner = articles.ImportKeyOfSlug(base);
+  if (!owner || *owner == import_key) return base;
+  return absl::StrFormat("%s-%08x", base, StableHash(import_key));
+}
+
+}  // namespace
+
+absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::string_view file_path,
+                                               absl::string_view content,
+                                               const ImportOptions& options) {
+  absl::StatusOr<ParsedPage> page = ParsePortalPage(file_path, content);
+  if (!page.ok()) return page.status();
+  const std::string import_key =
+      absl::StrCat("portal-page:", std::filesystem::path(std::string(file_path)).stem().string());
+
+  storage::PrepareStatements(db);
+  pqxx::work tx(db);
+  storage::TaxonomyStore taxonomy(tx);
+  storage::ArticleStore articles(tx);
+  storage::ImportedArticle article;
+  article.import_key = import_key;
+  article.title = page->title;
+  article.summary = page->summary;
+  article.body_paragraphs = page->body_paragraphs;
+  article.author = page->author;
+  article.category_id =
+      taxonomy.EnsureCategory(text::Slugify(options.category_name), options.category_name);
+  if (!page->source_label.empty()) {
+    article.source_id = taxonomy.EnsureSource(text::Slugify(page->source_label),
+                                              page->source_label);
+  }
+  if (!page->image_captions.empty()) article.cover_image_caption = page->image_captions.front();
+  if (page->publish_time) article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
+  article.view_count = page->view_count.value_or(0);
+  article.comment_count = page->comment_count.value_or(0);
+  article.slug = ChooseSlug(articles, article.title, import_key);
+  const storage::UpsertResult result = articles.UpsertImported(article);
+  tx.commit();
+  return ImportOutcome{result.id, article.slug, result.created};
+}
+
+}  // namespace news::importer

@@ -1,0 +1,39 @@
+#ifndef NEWS_SERVER_IMPORTER_ARTICLE_IMPORTER_H_
+#define NEWS_SERVER_IMPORTER_ARTICLE_IMPORTER_H_
+
+// Stores parsed portal pages as articles (docs/importer.md): one transaction per page, so a page
+// is imported whole or not at all, and re-importing a page updates its article in place.
+
+#include <cstdint>
+#include <string>
+
+
+#include <pqxx/pqxx>
+
+#include "absl/strings/string_view.h"
+#include "absl/status/statusor.h"
+
+namespace news::importer {
+
+struct ImportOptions {
+  // The category imported articles are filed under (the sample pages name none).
+  std::string category_name = "Thời sự";
+};
+
+struct ImportOutcome {
+  int64_t article_id;
+  std::string slug;
+  bool created;
+};
+
+// Parses `content` (the text of file `file_path`) and upserts it. The page's identity is the
+// file's base name without extension (the crawler names files after the page URL's hash), so
+// the same file imported again updates the same article. InvalidArgument "FILE:LINE: ..." when
+// the page cannot be parsed (nothing is written); database errors throw pqxx exceptions.
+absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::string_view file_path,
+                                               absl::string_view content,
+                                               const ImportOptions& options);
+
+}  // namespace news::importer
+
+#endif  // NEWS_SERVER_IMPORTER_ARTICLE_IMPORTER_H_

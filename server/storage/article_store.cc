@@ -1,0 +1,212 @@
+#include "server/storage/article_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "server/db/text_array.h"
+
+namespace news::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Timestamps cross the wire as int64 microseconds since the epoch, which keeps keyset cursors
+// exact (timestamptz has microsecond resolution).
+std::string MicrosParam(int n) {
+  return absl::StrCat("('epoch'::timestamptz + $", n, "::bigint * interval '1 microsecond')");
+}
+
+const std::string& ArticleSelect() {
+  static const std::string sql = absl::StrCat(
+      "SELECT ", kArticleSummaryColumns,
+      ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint, a.status::text"
+      " FROM ",
+      kArticleSummaryFrom, " WHERE a.status = 'published' AND ");
+  return sql;
+}
+
+std::string FeedQuery(absl::string_view filter_condition) {
+  return absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
+                      " WHERE a.status = 'published' ", filter_condition,
+                      " AND (a.publish_time, a.id) < (", MicrosParam(1),
+                      ", $2) ORDER BY a.publish_time DESC, a.id DESC LIMIT $3");
+}
+
+std::string NeighbourQuery() {
+  const std::string base = absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ",
+                                        kArticleSummaryFrom,
+                                        " WHERE a.status = 'published' AND a.category_id = $1 "
+                                        "AND (a.publish_time, a.id) ");
+  return absl::StrCat("(SELECT true, * FROM (", base, "> (", MicrosParam(2),
+                      ", $3) ORDER BY a.publish_time, a.id LIMIT 1) newer) UNION ALL "
+                      "(SELECT false, * FROM (",
+                      base, "< (", MicrosParam(2),
+                      ", $3) ORDER BY a.publish_time DESC, a.id DESC LIMIT 1) older)");
+}
+
+v1::ArticleStatus StatusFromText(absl::string_view text) {
+  if (text == "draft") return v1::ARTICLE_STATUS_DRAFT;
+  if (text == "published") return v1::ARTICLE_STATUS_PUBLISHED;
+  if (text == "archived") return v1::ARTICLE_STATUS_ARCHIVED;
+  return v1::ARTICLE_STATUS_UNSPECIFIED;
+}
+
+int64_t TimestampMicros(const google::protobuf::Timestamp& timestamp) {
+  return TimeUtil::TimestampToMicroseconds(timestamp);
+}
+
+}  // namespace
+
+FeedPosition FeedPosition::Start() {
+  // Year 9999: after any real publish time, and still exact in the microsecond arithmetic.
+  return FeedPosition{253402300799000000, std::numeric_limits<int64_t>::max()};
+}
+
+v1::ArticleSummary ReadArticleSummary(const pqxx::row& row, int first) {
+  v1::ArticleSummary summary;
+  int i = first;
+  summary.set_id(row[i++].as<int64_t>());
+  summary.set_slug(row[i++].as<std::string>());
+  summary.set_title(row[i++].as<std::string>());
+  summary.set_summary(row[i++].as<std::string>());
+  summary.set_author(row[i++].as<std::string>());
+  if (!row[i].is_null()) {
+    auto* source = summary.mutable_source();
+    source->set_id(row[i].as<int64_t>());
+    source->set_slug(row[i + 1].as<std::string>());
+    source->set_name(row[i + 2].as<std::string>());
+  }
+  i += 3;
+  auto* category = summary.mutable_category();
+  category->set_id(row[i++].as<int64_t>());
+  category->set_slug(row[i++].as<std::string>());
+  category->set_name(row[i++].as<std::string>());
+  for (auto& tag : db::ParseTextArray(row[i++])) summary.add_tags(std::move(tag));
+  const std::string image_url = row[i++].as<std::string>();
+  const std::string image_caption = row[i++].as<std::string>();
+  if (!image_url.empty() || !image_caption.empty()) {
+    summary.mutable_cover_image()->set_url(image_url);
+    summary.mutable_cover_image()->set_caption(image_caption);
+  }
+  *summary.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(row[i++].as<int64_t>());
+  summary.set_view_count(row[i++].as<int64_t>());
+  summary.set_comment_count(row[i++].as<int64_t>());
+  return summary;
+}
+
+void ArticleStore::Prepare(pqxx::connection& connection) {
+  connection.prepare("article_by_id", ArticleSelect() + "a.id = $1");
+  connection.prepare("article_by_slug", ArticleSelect() + "a.slug = $1");
+  connection.prepare("article_neighbours", NeighbourQuery());
+  // One statement per filter, so that each gets a plan on its own index.
+  connection.prepare("feed_all", FeedQuery(""));
+  connection.prepare("feed_by_category", FeedQuery("AND a.category_id = $4"));
+  connection.prepare("feed_by_source", FeedQuery("AND a.source_id = $4"));
+  connection.prepare("feed_by_tag", FeedQuery("AND a.tags @> ARRAY[$4::text]"));
+  connection.prepare("article_import_key_of_slug",
+                     "SELECT coalesce(import_key, '') FROM articles WHERE slug = $1");
+  connection.prepare(
+      "article_upsert_imported",
+      absl::StrCat(
+          "INSERT INTO articles (import_key, slug, title, summary, body_paragraphs, author,"
+          " source_id, category_id, tags, cover_image_caption, publish_time, view_count,"
+          " comment_count) VALUES ($1, $2, $3, $4, $5::text[], $6, NULLIF($7::bigint, 0), $8,"
+          " $9::text[], $10, CASE WHEN $11 THEN ",
+          MicrosParam(12),
+          " ELSE now() END, $13, $14)"
+          " ON CONFLICT (import_key) DO UPDATE SET title = EXCLUDED.title,"
+          " summary = EXCLUDED.summary, body_paragraphs = EXCLUDED.body_paragraphs,"
+          " author = EXCLUDED.author, source_id = EXCLUDED.source_id,"
+          " category_id = EXCLUDED.category_id, tags = EXCLUDED.tags,"
+          " cover_image_caption = EXCLUDED.cover_image_caption,"
+          " publish_time = CASE WHEN $11 THEN EXCLUDED.publish_time ELSE articles.publish_time END,"
+          " view_count = greatest(articles.view_count, EXCLUDED.view_count),"
+          " comment_count = greatest(articles.comment_count, EXCLUDED.comment_count),"
+          " update_time = now()"
+          " RETURNING id, (xmax = 0)"));
+}
+
+std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result) {
+  if (result.empty()) return std::nullopt;
+  const pqxx::row row = result[0];
+  const v1::ArticleSummary summary = ReadArticleSummary(row);
+  v1::Article article;
+  article.set_id(summary.id());
+  article.set_slug(summary.slug());
+  article.set_title(summary.title());
+  article.set_summary(summary.summary());
+  article.set_author(summary.author());
+  if (summary.has_source()) *article.mutable_source() = summary.source();
+  *article.mutable_category() = summary.category();
+  *article.mutable_tags() = summary.tags();
+  if (summary.has_cover_image()) *article.mutable_cover_image() = summary.cover_image();
+  *article.mutable_publish_time() = summary.publish_time();
+  article.set_view_count(summary.view_count());
+  article.set_comment_count(summary.comment_count());
+  int i = kArticleSummaryColumnCount;
+  for (auto& paragraph : db::ParseTextArray(row[i++])) {
+    article.add_body_paragraphs(std::move(paragraph));
+  }
+  *article.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[i++].as<int64_t>());
+  article.set_status(StatusFromText(row[i++].as<std::string>()));
+  return article;
+}
+
+std::optional<v1::Article> ArticleStore::FindPublishedById(int64_t id) {
+  return ReadArticle(tx_.exec_prepared("article_by_id", id));
+}
+
+std::optional<v1::Article> ArticleStore::FindPublishedBySlug(const std::string& slug) {
+  return ReadArticle(tx_.exec_prepared("article_by_slug", slug));
+}
+
+void ArticleStore::FillNeighbours(v1::Article& article) {
+  const pqxx::result result =
+      tx_.exec_prepared("article_neighbours", article.category().id(),
+                        TimestampMicros(article.publish_time()), article.id());
+  for (const auto& row : result) {
+    *(row[0].as<bool>() ? article.mutable_newer() : article.mutable_older()) =
+        ReadArticleSummary(row, 1);
+  }
+}
+
+std::vector<v1::ArticleSummary> ArticleStore::ListFeed(const FeedFilter& filter,
+                                                       const FeedPosition& after, int limit) {
+  pqxx::result result;
+  if (filter.category_id != 0) {
+    result = tx_.exec_prepared("feed_by_category", after.publish_time_micros, after.id, limit,
+                               filter.category_id);
+  } else if (filter.source_id != 0) {
+    result = tx_.exec_prepared("feed_by_source", after.publish_time_micros, after.id, limit,
+                               filter.source_id);
+  } else if (!filter.tag.empty()) {
+    result = tx_.exec_prepared("feed_by_tag", after.publish_time_micros, after.id, limit,
+                               filter.tag);
+  } else {
+    result = tx_.exec_prepared("feed_all", after.publish_time_micros, after.id, limit);
+  }
+  std::vector<v1::ArticleSummary> summaries;
+  summaries.reserve(result.size());
+  for (const auto& row : result) summaries.push_back(ReadArticleSummary(row));
+  return summaries;
+}
+
+std::optional<std::string> ArticleStore::ImportKeyOfSlug(const std::string& slug) {
+  const pqxx::result result = tx_.exec_prepared("article_import_key_of_slug", slug);
+  if (result.empty()) return std::nullopt;
+  return result[0][0].as<std::string>();
+}
+
+UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
+  const pqxx::row row = tx_.exec_prepared1(
+      "article_upsert_imported", article.import_key, article.slug, article.title,
+      article.summary, db::ToTextArrayLiteral(article.body_paragraphs), article.author,
+      article.source_id, article.category_id, db::ToTextArrayLiteral(article.tags),
+      article.cover_image_caption, article.publish_time_micros.has_value(),
+      article.publish_time_micros.value_or(0), article.view_count, article.comment_count);
+  return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>()};
+}
+
+}  // namespace news::storage

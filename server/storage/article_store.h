@@ -1,0 +1,104 @@
+#ifndef NEWS_SERVER_STORAGE_ARTICLE_STORE_H_
+#define NEWS_SERVER_STORAGE_ARTICLE_STORE_H_
+
+// All SQL on the articles table. Each method runs one prepared statement in the caller's
+// transaction and throws pqxx exceptions on database errors.
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "news/v1/article.pb.h"
+
+namespace news::storage {
+
+// The select list and FROM clause that produce an ArticleSummary; other stores (search,
+// related news, most viewed) select articles through these so that a summary means one thing.
+// Articles are aliased "a", with their category "c" and source "s".
+inline constexpr char kArticleSummaryColumns[] =
+    "a.id, a.slug, a.title, a.summary, a.author, a.source_id, s.slug, s.name, a.category_id, "
+    "c.slug, c.name, a.tags, a.cover_image_url, a.cover_image_caption, "
+    "(extract(epoch FROM a.publish_time) * 1000000)::bigint, a.view_count, a.comment_count";
+inline constexpr int kArticleSummaryColumnCount = 17;
+inline constexpr char kArticleSummaryFrom[] =
+    "articles a JOIN categories c ON c.id = a.category_id "
+    "LEFT JOIN sources s ON s.id = a.source_id";
+
+// Reads the kArticleSummaryColumns that start at column `first` of `row`.
+v1::ArticleSummary ReadArticleSummary(const pqxx::row& row, int first = 0);
+
+// Position in a newest-first feed: the (publish time, id) of the last article already shown.
+struct FeedPosition {
+  int64_t publish_time_micros;
+  int64_t id;
+  // Before every article.
+  static FeedPosition Start();
+};
+
+// Feed filters; 0 / empty means "any". At most one is set (the domain layer enforces it).
+struct FeedFilter {
+  int64_t category_id = 0;
+  int64_t source_id = 0;
+  std::string tag;
+};
+
+// An article as the importer writes it.
+struct ImportedArticle {
+  std::string import_key;
+  std::string slug;
+  std::string title;
+  std::string summary;
+  std::vector<std::string> body_paragraphs;
+  std::string author;
+  int64_t source_id = 0;  // 0: none
+  int64_t category_id = 0;
+  std::vector<std::string> tags;
+  std::string cover_image_caption;
+  // Absent: keep the stored publish time, or use the import time for a new article.
+  std::optional<int64_t> publish_time_micros;
+  int64_t view_count = 0;
+  int64_t comment_count = 0;
+};
+
+struct UpsertResult {
+  int64_t id;
+  bool created;
+};
+
+class ArticleStore {
+ public:
+  explicit ArticleStore(pqxx::transaction_base& tx) : tx_(tx) {}
+
+  // Registers this store's prepared statements on a new connection.
+  static void Prepare(pqxx::connection& connection);
+
+  // A published article with body, or nullopt. `newer`/`older` are left unset.
+  std::optional<v1::Article> FindPublishedById(int64_t id);
+  std::optional<v1::Article> FindPublishedBySlug(const std::string& slug);
+
+  // Sets article->newer / article->older to the adjacent published articles of its category.
+  void FillNeighbours(v1::Article& article);
+
+  // Up to `limit` published articles after `after`, newest first.
+  std::vector<v1::ArticleSummary> ListFeed(const FeedFilter& filter, const FeedPosition& after,
+                                           int limit);
+
+  // The import key of the article using `slug`, or nullopt when the slug is free.
+  std::optional<std::string> ImportKeyOfSlug(const std::string& slug);
+
+  // Inserts, or updates the article with the same import key (keeping its slug, and never
+  // lowering its counters).
+  UpsertResult UpsertImported(const ImportedArticle& article);
+
+ private:
+  std::optional<v1::Article> ReadArticle(const pqxx::result& result);
+
+  pqxx::transaction_base& tx_;
+};
+
+}  // namespace news::storage
+
+#endif  // NEWS_SERVER_STORAGE_ARTICLE_STORE_H_

@@ -1,0 +1,37 @@
+#ifndef NEWS_SERVER_STORAGE_TAXONOMY_STORE_H_
+#define NEWS_SERVER_STORAGE_TAXONOMY_STORE_H_
+
+// All SQL on the sources (publishers) and categories tables. Methods run in the caller's
+// transaction and throw pqxx exceptions on database errors.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "news/v1/article.pb.h"
+
+namespace news::storage {
+
+class TaxonomyStore {
+ public:
+  explicit TaxonomyStore(pqxx::transaction_base& tx) : tx_(tx) {}
+
+  static void Prepare(pqxx::connection& connection);
+
+  // All rows, ordered by name.
+  std::vector<v1::Category> ListCategories();
+  std::vector<v1::Source> ListSources();
+
+  // The id of the row with this slug, creating it with `name` when missing.
+  int64_t EnsureCategory(const std::string& slug, const std::string& name);
+  int64_t EnsureSource(const std::string& slug, const std::string& name);
+
+ private:
+  pqxx::transaction_base& tx_;
+};
+
+}  // namespace news::storage
+
+#endif  // NEWS_SERVER_STORAGE_TAXONOMY_STORE_H_

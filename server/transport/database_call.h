@@ -1,0 +1,43 @@
+#ifndef NEWS_SERVER_TRANSPORT_DATABASE_CALL_H_
+#define NEWS_SERVER_TRANSPORT_DATABASE_CALL_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/clock.h"
+#include "server/db/database_pool.h"
+#include "server/transport/grpc_status.h"
+
+namespace news {
+
+// The path of every unary RPC that needs the database: the callback thread only queues `fn` on
+// the pool and returns; a pool worker runs it, stores its result in `*response` and finishes the
+// call. `fn` is `absl::StatusOr<Response>(pqxx::connection&)` and must capture what it needs
+// from the request by value or by pointer (request and response outlive the call).
+template <typename Response, typename Fn>
+grpc::ServerUnaryReactor* RunOnDatabase(grpc::CallbackServerContext* context,
+                                        db::DatabasePool& pool, Response* response, Fn fn) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const auto grpc_deadline = context->deadline();
+  const absl::Time deadline =
+      grpc_deadline == std::chrono::system_clock::time_point::max()
+          ? absl::InfiniteFuture()
+          : absl::FromChrono(grpc_deadline);
+  pool.Submit(
+      deadline,
+      [fn = std::move(fn), response](pqxx::connection& connection) -> absl::Status {
+        absl::StatusOr<Response> result = fn(connection);
+        if (!result.ok()) return result.status();
+        *response = *std::move(result);
+        return absl::OkStatus();
+      },
+      [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  return reactor;
+}
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_TRANSPORT_DATABASE_CALL_H_
