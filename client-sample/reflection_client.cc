@@ -45,7 +45,9 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
   void* tag = nullptr;
   bool ok = false;
   // One operation at a time, so each Next() returns the tag just started.
-  auto step = [&](int id) { return queue.Next(&tag, &ok) && tag == reinterpret_cast<void*>(id) && ok; };
+  auto step = [&](int id) {
+    return queue.Next(&tag, &ok) && tag == reinterpret_cast<void*>(id) && ok;
+  };
 
   call->StartCall(reinterpret_cast<void*>(1));
   grpc::ByteBuffer response_buffer;
@@ -71,8 +73,7 @@ absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
   while (queue.Next(&tag, &ok)) {
   }
   if (!status.ok()) {
-    return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
-                        status.error_message());
+    return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
   }
   if (!exchanged) return absl::UnavailableError("reflection stream ended early");
   std::vector<grpc::Slice> slices;

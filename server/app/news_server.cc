@@ -4,10 +4,16 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include <fstream>
+#include <future>
+#include <sstream>
+
 #include <pqxx/pqxx>
 
 #include "absl/strings/str_cat.h"
 #include "server/db/migrations.h"
+#include "server/transport/metrics_interceptor.h"
+#include "server/transport/site_activity_interceptor.h"
 #include "server/storage/prepared_statements.h"
 
 namespace news {
@@ -16,34 +22,107 @@ namespace {
 constexpr absl::Duration kHealthCheckInterval = absl::Milliseconds(500);
 
 // Services whose health grpc.health.v1.Health reports, besides the server as a whole ("").
-constexpr const char* kHealthReportedServices[] = {"news.v1.ArticleService"};
+constexpr const char* kHealthReportedServices[] = {
+    "news.v1.ArticleService", "news.v1.CommentService", "news.v1.ModerationService",
+    "news.v1.DiscoveryService"};
+
+absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream content;
+  content << in.rdbuf();
+  if (!in || content.str().empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("cannot read TLS file ", path));
+  }
+  return content.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError("TLS needs both a certificate and a key file");
+  }
+  absl::StatusOr<std::string> certificate = ReadPemFile(options.tls_cert_file);
+  if (!certificate.ok()) return certificate.status();
+  absl::StatusOr<std::string> key = ReadPemFile(options.tls_key_file);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions ssl;
+  ssl.pem_key_cert_pairs.push_back({*std::move(key), *std::move(certificate)});
+  return grpc::SslServerCredentials(ssl);
+}
+
+// Mobile clients sit behind NATs that drop idle connections after a few minutes and lose the
+// network often: the server pings idle connections, lets clients ping it every 10 s even without
+// calls, and recycles connections now and then so a load balancer can rebalance them.
+void ApplyTransportLimits(const ServerOptions& options, grpc::ServerBuilder& builder) {
+  builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 3);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 15 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 30 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
+  grpc::ResourceQuota quota("news-server");
+  quota.Resize(static_cast<size_t>(options.resource_quota_bytes));
+  builder.SetResourceQuota(quota);
+}
 
 }  // namespace
 
-NewsServer::NewsServer(const ServerOptions& options)
+NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetrics> metrics)
     : options_(options),
+      metrics_(std::move(metrics)),
       page_tokens_(options.page_token_secret),
       pool_(db::PoolOptions{options.database_url, options.db_connections, options.db_max_queue,
-                            storage::PrepareStatements}),
+                            storage::PrepareStatements, options.statement_timeout,
+                            metrics_.get()}),
       article_catalog_(page_tokens_),
-      article_service_(article_catalog_, pool_) {}
+      article_service_(article_catalog_, pool_, view_counter_, options.clock),
+      discovery_catalog_(page_tokens_, site_activity_),
+      discovery_service_(discovery_catalog_, pool_, options.clock),
+      comment_board_(options.comment_rules, page_tokens_),
+      comment_service_(comment_board_, pool_),
+      moderation_desk_(page_tokens_),
+      moderation_service_(moderation_desk_, pool_) {}
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentials(options);
+  if (!credentials.ok()) return credentials.status();
   try {
     pqxx::connection connection(options.database_url);
-    absl::Status migrated = db::ApplyMigrations(connection, db::EmbeddedMigrations());
-    if (!migrated.ok()) return migrated;
+    if (options.apply_migrations) {
+      absl::Status migrated = db::ApplyMigrations(connection, db::EmbeddedMigrations());
+      if (!migrated.ok()) return migrated;
+    }
   } catch (const pqxx::broken_connection& e) {
     return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
   }
+  absl::StatusOr<std::unique_ptr<ServerMetrics>> metrics =
+      ServerMetrics::Create(options.metrics_listen_address);
+  if (!metrics.ok()) return metrics.status();
 
-  std::unique_ptr<NewsServer> server(new NewsServer(options));
+  std::unique_ptr<NewsServer> server(new NewsServer(options, *std::move(metrics)));
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(options.listen_address, grpc::InsecureServerCredentials(),
-                           &server->port_);
+  builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
+  ApplyTransportLimits(options, builder);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(server->metrics_->rpc()));
+  interceptors.push_back(
+      std::make_unique<SiteActivityInterceptorFactory>(server->site_activity_, options.clock));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&server->article_service_);
+  builder.RegisterService(&server->discovery_service_);
+  builder.RegisterService(&server->comment_service_);
+  builder.RegisterService(&server->moderation_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
@@ -51,8 +130,14 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   for (const char* service : kHealthReportedServices) {
     server->server_->GetHealthCheckService()->SetServingStatus(service, false);
   }
+  server->RegisterPoolGauges();
   server->health_thread_ = std::thread([s = server.get()] { s->MonitorDatabaseHealth(); });
-  spdlog::info("news-server listening on {} (port {})", options.listen_address, server->port_);
+  server->flush_thread_ = std::thread([s = server.get()] { s->FlushAudiencePeriodically(); });
+  spdlog::info("news-server listening on {} (port {}, {}); metrics on {}", options.listen_address,
+               server->port_, options.tls_cert_file.empty() ? "plaintext" : "TLS",
+               server->metrics_->port() == 0
+                   ? std::string("(off)")
+                   : absl::StrCat("port ", server->metrics_->port()));
   return server;
 }
 
@@ -66,11 +151,48 @@ void NewsServer::Shutdown(absl::Duration grace) {
     health_wake_.notify_all();
   }
   if (health_thread_.joinable()) health_thread_.join();
+  if (flush_thread_.joinable()) flush_thread_.join();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   }
+  // No call can count a view any more: what is still pending is written before the pool stops.
+  FlushAudienceNow();
   pool_.Shutdown();
+  metrics_->StopServing();
+}
+
+void NewsServer::RegisterPoolGauges() {
+  metrics_->AddSampledGauge("news_db_pool_queue_length",
+                            "Database jobs waiting for a pool worker",
+                            [this] { return static_cast<double>(pool_.queue_length()); });
+  metrics_->AddSampledGauge("news_db_pool_connections_in_use",
+                            "Pool workers running a database job",
+                            [this] { return static_cast<double>(pool_.in_use()); });
+  metrics_->AddSampledGauge("news_db_pool_connections", "Pool workers (connections)",
+                            [this] { return static_cast<double>(options_.db_connections); });
+}
+
+void NewsServer::FlushAudiencePeriodically() {
+  std::unique_lock lock(health_mutex_);
+  while (!health_wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.view_flush_interval),
+                                [this] { return stopping_; })) {
+    lock.unlock();
+    FlushAudienceNow();
+    lock.lock();
+  }
+}
+
+void NewsServer::FlushAudienceNow() {
+  std::promise<absl::Status> outcome;
+  pool_.Submit(
+      absl::InfiniteFuture(),
+      [this](pqxx::connection& db) {
+        return FlushAudienceCounts(db, view_counter_, site_activity_, options_.clock());
+      },
+      [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
+  const absl::Status status = outcome.get_future().get();
+  if (!status.ok()) spdlog::warn("view counts not flushed yet: {}", status.ToString());
 }
 
 void NewsServer::MonitorDatabaseHealth() {
@@ -92,6 +214,7 @@ void NewsServer::MonitorDatabaseHealth() {
     }
     if (first || serving != last_serving) {
       server_->GetHealthCheckService()->SetServingStatus(serving);
+      metrics_->SetDatabaseUp(serving);
       spdlog::info("database {}; health {}", serving ? "reachable" : "unreachable",
                    serving ? "SERVING" : "NOT_SERVING");
       last_serving = serving;

@@ -8,6 +8,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -15,10 +16,19 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
+#include "server/domain/discovery_catalog.h"
+#include "server/domain/comment_board.h"
+#include "server/domain/moderation_desk.h"
 #include "server/domain/pagination.h"
+#include "server/domain/site_activity.h"
+#include "server/domain/view_counter.h"
 #include "server/transport/article_grpc_service.h"
+#include "server/transport/discovery_grpc_service.h"
+#include "server/transport/comment_grpc_service.h"
+#include "server/transport/moderation_grpc_service.h"
 
 namespace news {
 
@@ -31,13 +41,38 @@ struct ServerOptions {
   size_t db_max_queue = 2048;
   // Key for page-token MACs; the same on every instance serving one database.
   std::string page_token_secret = "news-backend-default-page-token-secret";
+  // Apply pending migrations at start-up as the connecting role. Off when the server connects
+  // as a role without DDL rights (news_app, see docs/operations.md) and `newsctl migrate` runs
+  // as the owner.
+  bool apply_migrations = true;
+  // HOST:PORT of the Prometheus /metrics endpoint; empty: not served.
+  std::string metrics_listen_address;
+  // Default statement_timeout of the database connections (see db::PoolOptions).
+  absl::Duration statement_timeout = absl::Seconds(5);
+  // Requests larger than this get RESOURCE_EXHAUSTED before any handler runs.
+  int max_receive_message_bytes = 64 * 1024;
+  // Concurrent calls per HTTP/2 connection.
+  int max_concurrent_streams = 100;
+  // Memory the gRPC transport may use for buffers; past it, new work is refused.
+  int64_t resource_quota_bytes = 512 << 20;
+  // PEM files; both empty serves plaintext, both set serves TLS only.
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  // How often counted views and visits are written to the database; GetArticle's view_count
+  // lags behind by at most this much (docs/discovery.md).
+  absl::Duration view_flush_interval = absl::Seconds(5);
+  // "Now" for view counting, most-viewed windows and site statistics; tests set a fake clock.
+  std::function<absl::Time()> clock = [] { return absl::Now(); };
+  // Comment moderation mode and flood/duplicate limits (docs/comments.md).
+  CommentRules comment_rules;
 };
 
 class NewsServer {
  public:
-  // Applies pending migrations, then starts serving. FailedPrecondition when a migration was
-  // edited after it ran; Unavailable when the database cannot be reached at start-up or the
-  // address cannot be bound.
+  // Applies pending migrations (unless options.apply_migrations is false), then starts serving.
+  // FailedPrecondition when a migration was edited after it ran; Unavailable when the database
+  // cannot be reached at start-up or an address cannot be bound; InvalidArgument when the TLS
+  // files cannot be read or only one of them is given.
   static absl::StatusOr<std::unique_ptr<NewsServer>> Start(const ServerOptions& options);
 
   ~NewsServer();
@@ -45,21 +80,46 @@ class NewsServer {
   // The bound port.
   int port() const { return port_; }
 
+  // The bound port of the metrics endpoint; 0 when not served.
+  int metrics_port() const { return metrics_->port(); }
+
+  // Registration hook for gauges owned by services (moderation queue length, pending view
+  // counts): see ServerMetrics::AddSampledGauge.
+  ServerMetrics& metrics() { return *metrics_; }
+
   // Stops accepting calls, gives in-flight calls up to `grace` to finish (then cancels them),
   // and drains the database pool. Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
-  explicit NewsServer(const ServerOptions& options);
+  NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetrics> metrics);
+
+  // Exposes the pool's queue length and busy connections as gauges.
+  void RegisterPoolGauges();
 
   // Reports SERVING on grpc.health.v1.Health only while the database answers.
   void MonitorDatabaseHealth();
 
+  // Writes pending view counts and visits every options_.view_flush_interval until stopped.
+  void FlushAudiencePeriodically();
+  // Writes pending view counts and visits through the pool and waits for the outcome.
+  void FlushAudienceNow();
+
   const ServerOptions options_;
+  // Before the pool: the pool reports to it.
+  std::unique_ptr<ServerMetrics> metrics_;
   PageTokenCodec page_tokens_;
   db::DatabasePool pool_;
+  ViewCounter view_counter_;
+  SiteActivity site_activity_;
   ArticleCatalog article_catalog_;
   ArticleGrpcService article_service_;
+  DiscoveryCatalog discovery_catalog_;
+  DiscoveryGrpcService discovery_service_;
+  CommentBoard comment_board_;
+  CommentGrpcService comment_service_;
+  ModerationDesk moderation_desk_;
+  ModerationGrpcService moderation_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 
@@ -67,6 +127,7 @@ class NewsServer {
   std::condition_variable health_wake_;
   bool stopping_ = false;
   std::thread health_thread_;
+  std::thread flush_thread_;
 };
 
 }  // namespace news

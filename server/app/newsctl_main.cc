@@ -1,6 +1,8 @@
 // newsctl: operator commands against the news database (DATABASE_URL).
 //   newsctl migrate                      apply pending schema migrations
 //   newsctl import [--category=NAME] FILE...   import portal pages (docs/importer.md)
+//   newsctl generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)
+//   newsctl token create|revoke|list            admin tokens (docs/comments.md)
 
 #include <cstdio>
 #include <fstream>
@@ -14,6 +16,8 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/app/environment.h"
+#include "server/app/generate_command.h"
+#include "server/app/token_commands.h"
 #include "server/db/migrations.h"
 #include "server/importer/article_importer.h"
 
@@ -26,7 +30,11 @@ namespace {
 constexpr char kUsage[] =
     "newsctl COMMAND [flags] [args]\n"
     "  migrate                        apply pending schema migrations\n"
-    "  import [--category=NAME] FILE...  import portal article pages";
+    "  import [--category=NAME] FILE...  import portal article pages\n"
+    "  generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)\n"
+    "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
+    "  token revoke ID                 revoke an admin token\n"
+    "  token list                      list admin tokens (no secrets)";
 
 int Migrate(pqxx::connection& db) {
   absl::Status status = news::db::ApplyMigrations(db, news::db::EmbeddedMigrations());
@@ -89,6 +97,8 @@ int main(int argc, char** argv) {
     pqxx::connection db(absl::GetFlag(FLAGS_database_url));
     if (command == "migrate") return Migrate(db);
     if (command == "import") return Import(db, rest);
+    if (command == "generate") return news::RunGenerateCommand(db);
+    if (command == "token") return news::RunTokenCommand(db, rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsctl %s: %s\n", command.c_str(), e.what());
     return 1;

@@ -4,11 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <cstdio>
+#include <fstream>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "server/app/environment.h"
+#include "server/app/logging.h"
 #include "server/app/news_server.h"
 
 ABSL_FLAG(std::string, listen, news::EnvOr("LISTEN_ADDRESS", "127.0.0.1:50051"),
@@ -23,14 +25,54 @@ ABSL_FLAG(int, db_max_queue, news::EnvOr("DB_MAX_QUEUE", 2048),
 ABSL_FLAG(std::string, page_token_secret,
           news::EnvOr("PAGE_TOKEN_SECRET", "news-backend-default-page-token-secret"),
           "key that authenticates page tokens; the same on all instances (env PAGE_TOKEN_SECRET)");
+ABSL_FLAG(std::string, metrics_listen, news::EnvOr("METRICS_LISTEN", "127.0.0.1:9464"),
+          "HOST:PORT of the Prometheus /metrics endpoint; empty disables it (env METRICS_LISTEN)");
+ABSL_FLAG(std::string, log_level, news::EnvOr("LOG_LEVEL", "info"),
+          "trace, debug, info, warn, error, critical or off (env LOG_LEVEL)");
+ABSL_FLAG(std::string, port_file, "",
+          "after start-up, write the bound gRPC port to this file (for --listen with port 0)");
+ABSL_FLAG(bool, migrate, true,
+          "apply pending migrations at start-up as the connecting role; false when connecting as "
+          "the DML-only news_app role (run `newsctl migrate` as the owner instead)");
+ABSL_FLAG(int, statement_timeout_ms, news::EnvOr("STATEMENT_TIMEOUT_MS", 5000),
+          "default statement_timeout of the database connections; 0 disables "
+          "(env STATEMENT_TIMEOUT_MS)");
+ABSL_FLAG(int, max_receive_message_bytes, news::EnvOr("MAX_RECEIVE_MESSAGE_BYTES", 64 * 1024),
+          "larger requests get RESOURCE_EXHAUSTED (env MAX_RECEIVE_MESSAGE_BYTES)");
+ABSL_FLAG(int, max_concurrent_streams, news::EnvOr("MAX_CONCURRENT_STREAMS", 100),
+          "concurrent calls per client connection (env MAX_CONCURRENT_STREAMS)");
+ABSL_FLAG(std::string, tls_cert, news::EnvOr("TLS_CERT", ""),
+          "PEM certificate chain; with --tls_key, serve TLS instead of plaintext (env TLS_CERT)");
+ABSL_FLAG(std::string, tls_key, news::EnvOr("TLS_KEY", ""),
+          "PEM private key for --tls_cert (env TLS_KEY)");
+ABSL_FLAG(std::string, comment_moderation, news::EnvOr("COMMENT_MODERATION", "pre"),
+          "pre: new comments wait for a moderator; post: they show at once "
+          "(env COMMENT_MODERATION)");
+ABSL_FLAG(int, comment_flood_limit, news::EnvOr("COMMENT_FLOOD_LIMIT", 5),
+          "comments one client may post per minute (env COMMENT_FLOOD_LIMIT)");
+ABSL_FLAG(int, view_flush_seconds, news::EnvOr("VIEW_FLUSH_SECONDS", 5),
+          "how often counted views and visits are written to the database; view counts lag by "
+          "at most this (env VIEW_FLUSH_SECONDS)");
 ABSL_FLAG(int, shutdown_grace_seconds, news::EnvOr("SHUTDOWN_GRACE_SECONDS", 10),
           "how long in-flight calls may run after SIGTERM (env SHUTDOWN_GRACE_SECONDS)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves the news.v1 gRPC API.");
   absl::ParseCommandLine(argc, argv);
+  if (absl::Status logging = news::ConfigureLogging(absl::GetFlag(FLAGS_log_level));
+      !logging.ok()) {
+    std::fprintf(stderr, "news-server: %s\n", std::string(logging.message()).c_str());
+    return 2;
+  }
   if (absl::GetFlag(FLAGS_database_url).empty()) {
     std::fprintf(stderr, "news-server: set --database_url or DATABASE_URL\n");
+    return 2;
+  }
+  absl::StatusOr<news::CommentModeration> comment_moderation =
+      news::ParseCommentModeration(absl::GetFlag(FLAGS_comment_moderation));
+  if (!comment_moderation.ok()) {
+    std::fprintf(stderr, "news-server: %s\n",
+                 std::string(comment_moderation.status().message()).c_str());
     return 2;
   }
 
@@ -47,10 +89,30 @@ int main(int argc, char** argv) {
   options.db_connections = absl::GetFlag(FLAGS_db_pool_size);
   options.db_max_queue = static_cast<size_t>(absl::GetFlag(FLAGS_db_max_queue));
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
+  options.apply_migrations = absl::GetFlag(FLAGS_migrate);
+  options.metrics_listen_address = absl::GetFlag(FLAGS_metrics_listen);
+  options.statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_statement_timeout_ms));
+  options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
+  options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
+  options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
+  options.view_flush_interval = absl::Seconds(absl::GetFlag(FLAGS_view_flush_seconds));
+  options.comment_rules.moderation = *comment_moderation;
+  options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
   auto server = news::NewsServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "news-server: %s\n", std::string(server.status().message()).c_str());
     return 1;
+  }
+
+  if (const std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    // Written whole under a temporary name, then renamed, so readers never see a partial file.
+    const std::string temporary = port_file + ".tmp";
+    std::ofstream(temporary) << (*server)->port() << "\n";
+    if (std::rename(temporary.c_str(), port_file.c_str()) != 0) {
+      std::fprintf(stderr, "news-server: cannot write %s\n", port_file.c_str());
+      return 1;
+    }
   }
 
   int signal_number = 0;

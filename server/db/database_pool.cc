@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace news::db {
@@ -11,8 +13,14 @@ namespace {
 // callers get a fast UNAVAILABLE rather than waiting for a connect attempt each.
 constexpr absl::Duration kReconnectInterval = absl::Milliseconds(200);
 
-absl::Status RunAndClassify(DatabasePool::Work& work, pqxx::connection& connection,
-                            bool& connection_broken) {
+// Session-level rather than SET LOCAL: jobs open their own transactions.
+void SetStatementTimeout(pqxx::connection& connection, absl::Duration timeout) {
+  const int64_t milliseconds = std::max<int64_t>(1, absl::ToInt64Milliseconds(timeout));
+  pqxx::nontransaction(connection).exec(absl::StrCat("SET statement_timeout = ", milliseconds));
+}
+
+template <typename Fn>
+absl::Status RunAndClassify(Fn&& work, pqxx::connection& connection, bool& connection_broken) {
   try {
     return work(connection);
   } catch (const pqxx::broken_connection& e) {
@@ -72,7 +80,7 @@ void DatabasePool::Submit(absl::Time deadline, Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
-      queue_.push_back(Job{deadline, std::move(work), std::move(done)});
+      queue_.push_back(Job{absl::Now(), deadline, std::move(work), std::move(done)});
       wake_.notify_one();
       return;
     }
@@ -89,6 +97,9 @@ bool DatabasePool::EnsureConnected(std::unique_ptr<pqxx::connection>& connection
   last_attempt = now;
   try {
     auto fresh = std::make_unique<pqxx::connection>(options_.url);
+    if (options_.statement_timeout > absl::ZeroDuration()) {
+      SetStatementTimeout(*fresh, options_.statement_timeout);
+    }
     if (options_.on_connect) options_.on_connect(*fresh);
     connection = std::move(fresh);
     return true;
@@ -110,17 +121,39 @@ void DatabasePool::RunWorker() {
       job = std::move(queue_.front());
       queue_.pop_front();
     }
-    if (absl::Now() > job.deadline) {
+    const absl::Time now = absl::Now();
+    if (options_.observer != nullptr) options_.observer->OnJobDequeued(now - job.enqueued);
+    if (now > job.deadline) {
       job.done(absl::DeadlineExceededError("deadline passed while waiting for the database"));
       continue;
     }
+    in_use_.fetch_add(1, std::memory_order_relaxed);
     if (!EnsureConnected(connection, last_attempt)) {
+      in_use_.fetch_sub(1, std::memory_order_relaxed);
       job.done(absl::UnavailableError("database unavailable; retry shortly"));
       continue;
     }
+    const absl::Duration time_left = job.deadline - now;
+    const bool tighten_timeout =
+        options_.statement_timeout > absl::ZeroDuration() && time_left < options_.statement_timeout;
     bool broken = false;
-    absl::Status status = RunAndClassify(job.work, *connection, broken);
+    absl::Status status = RunAndClassify(
+        [&](pqxx::connection& db) {
+          if (tighten_timeout) SetStatementTimeout(db, time_left);
+          return job.work(db);
+        },
+        *connection, broken);
+    if (tighten_timeout && !broken) {
+      absl::Status restored = RunAndClassify(
+          [this](pqxx::connection& db) {
+            SetStatementTimeout(db, options_.statement_timeout);
+            return absl::OkStatus();
+          },
+          *connection, broken);
+      if (!restored.ok()) broken = true;
+    }
     if (broken) connection.reset();
+    in_use_.fetch_sub(1, std::memory_order_relaxed);
     job.done(std::move(status));
   }
 }

@@ -6,23 +6,32 @@
 // a slow query never stalls other RPCs, and the number of busy connections never exceeds the
 // number of workers.
 
+#include <atomic>
 #include <condition_variable>
 #include <cstddef>
 #include <deque>
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <thread>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 
 namespace news::db {
+
+// Receives pool events for monitoring (server/app/metrics.h). Called on worker threads; must be
+// fast and thread-safe.
+class PoolObserver {
+ public:
+  virtual ~PoolObserver() = default;
+  // A worker took a job off the queue after it waited `waited` there.
+  virtual void OnJobDequeued(absl::Duration waited) = 0;
+};
 
 struct PoolOptions {
   // A libpq connection URI or key=value string.
@@ -33,6 +42,12 @@ struct PoolOptions {
   size_t max_queue = 2048;
   // Runs on every new connection before it serves jobs (prepared statements, session settings).
   std::function<void(pqxx::connection&)> on_connect;
+  // Default statement_timeout of every connection (zero: none). A job whose deadline is nearer
+  // runs with statement_timeout set to the time left, so a call past its deadline stops its
+  // query instead of holding the connection.
+  absl::Duration statement_timeout = absl::Seconds(5);
+  // Optional; must outlive the pool.
+  PoolObserver* observer = nullptr;
 };
 
 class DatabasePool {
@@ -55,7 +70,8 @@ class DatabasePool {
 
   // Queues `work`; `done` gets its status, or:
   // - RESOURCE_EXHAUSTED at once when the queue is full or the pool is shut down;
-  // - DEADLINE_EXCEEDED when `deadline` passed before a worker picked the job up;
+  // - DEADLINE_EXCEEDED when `deadline` passed before a worker picked the job up (the work is
+  //   not run), or when a statement ran past the deadline or the statement timeout;
   // - UNAVAILABLE when the database cannot be reached or the connection broke mid-job (safe to
   //   retry: nothing was committed unless the job had committed before the break);
   // - ABORTED on serialization failures and deadlocks; INTERNAL for other database errors.
@@ -64,10 +80,14 @@ class DatabasePool {
   // Stops accepting jobs and lets the workers finish those already queued. Idempotent.
   void Shutdown();
 
+  // Jobs waiting for a worker.
   size_t queue_length() const;
+  // Workers running a job right now.
+  size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
 
  private:
   struct Job {
+    absl::Time enqueued;
     absl::Time deadline;
     Work work;
     Done done;
@@ -82,6 +102,7 @@ class DatabasePool {
   std::condition_variable wake_;
   std::deque<Job> queue_;
   bool stopping_ = false;
+  std::atomic<size_t> in_use_{0};
   std::vector<std::thread> workers_;
 };
 

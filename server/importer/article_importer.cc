@@ -6,10 +6,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/domain/related_news.h"
 #include "server/importer/portal_page_parser.h"
 #include "server/storage/article_store.h"
 #include "server/storage/prepared_statements.h"
+#include "server/storage/search_store.h"
 #include "server/storage/taxonomy_store.h"
+#include "server/text/search_document.h"
 #include "server/text/unicode_text.h"
 
 namespace news::importer {
@@ -65,6 +68,12 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   article.comment_count = page->comment_count.value_or(0);
   article.slug = ChooseSlug(articles, article.title, import_key);
   const storage::UpsertResult result = articles.UpsertImported(article);
+  // Search and related news see the article in the same transaction as its text.
+  text::ArticleWords words =
+      text::SplitArticleWords(article.title, article.summary, article.body_paragraphs);
+  storage::SearchStore(tx).SetDocument(result.id, text::SearchDocument(words));
+  IndexRelatedNews(tx, ArticleText{result.id, std::move(words), article.category_id, article.tags},
+                   result.created);
   tx.commit();
   return ImportOutcome{result.id, article.slug, result.created};
 }

@@ -126,6 +126,13 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " comment_count = greatest(articles.comment_count, EXCLUDED.comment_count),"
           " update_time = now()"
           " RETURNING id, (xmax = 0)"));
+  connection.prepare("article_comment_settings",
+                     "SELECT title, comments_open FROM articles WHERE id = $1"
+                     " AND status = 'published'");
+  connection.prepare("article_add_to_comment_count",
+                     "UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1");
+  connection.prepare("article_set_comments_open",
+                     "UPDATE articles SET comments_open = $2 WHERE id = $1 RETURNING id");
 }
 
 std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result) {
@@ -207,6 +214,20 @@ UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
       article.cover_image_caption, article.publish_time_micros.has_value(),
       article.publish_time_micros.value_or(0), article.view_count, article.comment_count);
   return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>()};
+}
+
+std::optional<ArticleStore::CommentSettings> ArticleStore::FindCommentSettings(int64_t id) {
+  const pqxx::result result = tx_.exec_prepared("article_comment_settings", id);
+  if (result.empty()) return std::nullopt;
+  return CommentSettings{result[0][0].as<std::string>(), result[0][1].as<bool>()};
+}
+
+void ArticleStore::AddToCommentCount(int64_t id, int delta) {
+  tx_.exec_prepared("article_add_to_comment_count", id, delta);
+}
+
+bool ArticleStore::SetCommentsOpen(int64_t id, bool open) {
+  return !tx_.exec_prepared("article_set_comments_open", id, open).empty();
 }
 
 }  // namespace news::storage

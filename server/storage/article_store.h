@@ -93,6 +93,19 @@ class ArticleStore {
   // lowering its counters).
   UpsertResult UpsertImported(const ImportedArticle& article);
 
+  // Comments (see docs/comments.md): whether a published article takes comments, and its title.
+  struct CommentSettings {
+    std::string title;
+    bool comments_open = true;
+  };
+  // Nullopt when no published article has this id.
+  std::optional<CommentSettings> FindCommentSettings(int64_t id);
+  // Adds `delta` to the approved-comment count of article `id`, in the caller's transaction, so
+  // the count changes atomically with the comment's state.
+  void AddToCommentCount(int64_t id, int delta);
+  // Opens or closes comments on article `id`; false when there is no such article.
+  bool SetCommentsOpen(int64_t id, bool open);
+
  private:
   std::optional<v1::Article> ReadArticle(const pqxx::result& result);
 

@@ -1,13 +1,27 @@
 #include "server/storage/prepared_statements.h"
 
 #include "server/storage/article_store.h"
+#include "server/storage/ban_store.h"
+#include "server/storage/comment_store.h"
+#include "server/storage/moderation_event_store.h"
+#include "server/storage/related_store.h"
+#include "server/storage/search_store.h"
 #include "server/storage/taxonomy_store.h"
+#include "server/storage/token_store.h"
+#include "server/storage/view_store.h"
 
 namespace news::storage {
 
 void PrepareStatements(pqxx::connection& connection) {
   ArticleStore::Prepare(connection);
   TaxonomyStore::Prepare(connection);
+  SearchStore::Prepare(connection);
+  RelatedStore::Prepare(connection);
+  ViewStore::Prepare(connection);
+  CommentStore::Prepare(connection);
+  BanStore::Prepare(connection);
+  TokenStore::Prepare(connection);
+  ModerationEventStore::Prepare(connection);
 }
 
 }  // namespace news::storage

@@ -1,5 +1,6 @@
 #include "server/transport/article_grpc_service.h"
 
+#include "server/transport/client_identity.h"
 #include "server/transport/database_call.h"
 
 namespace news {
@@ -7,9 +8,13 @@ namespace news {
 grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerContext* context,
                                                          const v1::GetArticleRequest* request,
                                                          v1::Article* response) {
-  return RunOnDatabase(context, pool_, response, [this, request](pqxx::connection& db) {
-    return catalog_.GetArticle(db, *request);
-  });
+  std::string client = ClientIdentity(context->client_metadata(), context->peer());
+  return RunOnDatabase(context, pool_, response,
+                       [this, request, client = std::move(client)](pqxx::connection& db) {
+                         absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, *request);
+                         if (article.ok()) views_.RecordView(client, article->id(), clock_());
+                         return article;
+                       });
 }
 
 grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(

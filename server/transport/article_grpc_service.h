@@ -1,18 +1,24 @@
 #ifndef NEWS_SERVER_TRANSPORT_ARTICLE_GRPC_SERVICE_H_
 #define NEWS_SERVER_TRANSPORT_ARTICLE_GRPC_SERVICE_H_
 
+#include <functional>
+
+#include "absl/time/time.h"
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
+#include "server/domain/view_counter.h"
 
 namespace news {
 
-// news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog.
+// news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog. GetArticle
+// counts a view in `views` for the calling client (transport/client_identity.h).
 class ArticleGrpcService final : public v1::ArticleService::CallbackService {
  public:
-  // `catalog` and `pool` must outlive the service.
-  ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool)
-      : catalog_(catalog), pool_(pool) {}
+  // `catalog`, `pool` and `views` must outlive the service; `clock` gives the time of a view.
+  ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool, ViewCounter& views,
+                     std::function<absl::Time()> clock)
+      : catalog_(catalog), pool_(pool), views_(views), clock_(std::move(clock)) {}
 
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
                                        const v1::GetArticleRequest* request,
@@ -30,6 +36,8 @@ class ArticleGrpcService final : public v1::ArticleService::CallbackService {
  private:
   const ArticleCatalog& catalog_;
   db::DatabasePool& pool_;
+  ViewCounter& views_;
+  std::function<absl::Time()> clock_;
 };
 
 }  // namespace news

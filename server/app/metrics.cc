@@ -1,0 +1,90 @@
+#include "server/app/metrics.h"
+
+#include <prometheus/metric_family.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace news {
+
+class ServerMetrics::SampledGauges : public prometheus::Collectable {
+ public:
+  void Add(const std::string& name, const std::string& help, std::function<double()> sample) {
+    std::lock_guard lock(mutex_);
+    gauges_.push_back(Gauge{name, help, std::move(sample)});
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::lock_guard lock(mutex_);
+    std::vector<prometheus::MetricFamily> families;
+    families.reserve(gauges_.size());
+    for (const Gauge& gauge : gauges_) {
+      prometheus::ClientMetric metric;
+      metric.gauge.value = gauge.sample();
+      families.push_back(prometheus::MetricFamily{
+          gauge.name, gauge.help, prometheus::MetricType::Gauge, {metric}});
+    }
+    return families;
+  }
+
+ private:
+  struct Gauge {
+    std::string name;
+    std::string help;
+    std::function<double()> sample;
+  };
+
+  mutable std::mutex mutex_;
+  std::vector<Gauge> gauges_;
+};
+
+ServerMetrics::ServerMetrics()
+    : registry_(std::make_shared<prometheus::Registry>()),
+      sampled_(std::make_shared<SampledGauges>()),
+      rpc_(*registry_),
+      pool_wait_(prometheus::BuildHistogram()
+                     .Name("news_db_pool_wait_seconds")
+                     .Help("Time a database job waited in the pool queue for a worker")
+                     .Register(*registry_)
+                     .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
+                                                                      0.01, 0.025, 0.05, 0.1, 0.25,
+                                                                      0.5, 1, 2.5, 5})),
+      database_up_(prometheus::BuildGauge()
+                       .Name("news_database_up")
+                       .Help("1 while the database answers the health probe, else 0")
+                       .Register(*registry_)
+                       .Add({})) {}
+
+absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
+    const std::string& listen_address) {
+  std::unique_ptr<ServerMetrics> metrics(new ServerMetrics());
+  if (listen_address.empty()) return metrics;
+  try {
+    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 1);
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", listen_address, ": ", e.what()));
+  }
+  metrics->exposer_->RegisterCollectable(metrics->registry_);
+  metrics->exposer_->RegisterCollectable(metrics->sampled_);
+  const std::vector<int> ports = metrics->exposer_->GetListeningPorts();
+  metrics->port_ = ports.empty() ? 0 : ports.front();
+  return metrics;
+}
+
+ServerMetrics::~ServerMetrics() { StopServing(); }
+
+void ServerMetrics::AddSampledGauge(const std::string& name, const std::string& help,
+                                    std::function<double()> sample) {
+  sampled_->Add(name, help, std::move(sample));
+}
+
+void ServerMetrics::StopServing() {
+  exposer_.reset();
+  port_ = 0;
+}
+
+void ServerMetrics::OnJobDequeued(absl::Duration waited) {
+  pool_wait_.Observe(absl::ToDoubleSeconds(waited));
+}
+
+}  // namespace news

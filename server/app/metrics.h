@@ -1,0 +1,72 @@
+#ifndef NEWS_SERVER_APP_METRICS_H_
+#define NEWS_SERVER_APP_METRICS_H_
+
+// The server's Prometheus metrics and the HTTP endpoint that serves them (GET /metrics on its own
+// port, apart from gRPC). docs/operations.md lists the series.
+
+#include <prometheus/collectable.h>
+#include <prometheus/exposer.h>
+#include <prometheus/gauge.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/db/database_pool.h"
+#include "server/transport/metrics_interceptor.h"
+
+namespace news {
+
+class ServerMetrics : public db::PoolObserver {
+ public:
+  // Serves the metrics on `listen_address` (HOST:PORT, port 0 picks a free one); an empty
+  // address keeps the metrics in memory only. Unavailable when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<ServerMetrics>> Create(const std::string& listen_address);
+
+  ~ServerMetrics() override;
+
+  RpcMetrics& rpc() { return rpc_; }
+
+  // The bound HTTP port; 0 when not serving.
+  int port() const { return port_; }
+
+  // Adds a gauge whose value `sample` reads at every scrape, for state that other components own:
+  // database pool queue and connections in use, and the hook for later ones (moderation queue
+  // length, pending view counts). `sample` runs on the HTTP thread; it must be thread-safe and
+  // cheap (no database queries), and stay callable until StopServing(). `name` must be a valid,
+  // unused Prometheus metric name.
+  void AddSampledGauge(const std::string& name, const std::string& help,
+                       std::function<double()> sample);
+
+  // Whether the database answers the health probe (news_database_up).
+  void SetDatabaseUp(bool up) { database_up_.Set(up ? 1 : 0); }
+
+  // Stops the HTTP endpoint; sampled gauges are not read afterwards. Call before destroying what
+  // they sample. Idempotent.
+  void StopServing();
+
+  void OnJobDequeued(absl::Duration waited) override;
+
+ private:
+  class SampledGauges;
+
+  ServerMetrics();
+
+  std::shared_ptr<prometheus::Registry> registry_;
+  std::shared_ptr<SampledGauges> sampled_;
+  RpcMetrics rpc_;
+  prometheus::Histogram& pool_wait_;
+  prometheus::Gauge& database_up_;
+  std::unique_ptr<prometheus::Exposer> exposer_;
+  int port_ = 0;
+};
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_APP_METRICS_H_

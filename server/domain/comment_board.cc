@@ -1,0 +1,201 @@
+#include "server/domain/comment_board.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <map>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "server/domain/comment_validation.h"
+#include "server/domain/status_details.h"
+#include "server/storage/article_store.h"
+#include "server/storage/ban_store.h"
+#include "server/storage/comment_store.h"
+#include "server/text/unicode_text.h"
+
+namespace news {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Checks every request field that needs no database and returns the normalised text.
+absl::StatusOr<CommentText> ValidateCreate(const v1::CreateCommentRequest& request) {
+  FieldViolations violations;
+  if (request.article_id() <= 0) violations.Add("article_id", "must be a positive article id");
+  if (request.parent_id() < 0) violations.Add("parent_id", "must be 0 or a comment id");
+  const std::string& request_id = request.request_id();
+  if (request_id.empty() || request_id.size() > kMaxRequestIdBytes ||
+      !text::IsValidUtf8(request_id) || text::HasControlCharacters(request_id, false)) {
+    violations.Add("request_id", "must be 1 to 100 bytes of printable text, e.g. a UUID");
+  }
+  CommentText text = CheckCommentText(request.author_name(), request.body(), violations);
+  if (!violations.empty()) return violations.ToStatus();
+  return text;
+}
+
+int64_t ToSeconds(absl::Duration duration) { return absl::ToInt64Seconds(duration); }
+
+}  // namespace
+
+absl::StatusOr<CommentModeration> ParseCommentModeration(absl::string_view name) {
+  if (name == "pre") return CommentModeration::kPre;
+  if (name == "post") return CommentModeration::kPost;
+  return absl::InvalidArgumentError(
+      absl::StrCat("comment moderation must be 'pre' or 'post', not '", name, "'"));
+}
+
+absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
+    pqxx::connection& db, const std::string& client_id,
+    const v1::CreateCommentRequest& request) const {
+  absl::StatusOr<CommentText> text = ValidateCreate(request);
+  if (!text.ok()) return text.status();
+
+  pqxx::work tx(db);
+  storage::CommentStore comments(tx);
+  // Everything below sees every earlier comment of this client, also from concurrent retries
+  // on other server instances.
+  comments.LockClient(client_id);
+  if (std::optional<storage::StoredComment> first =
+          comments.FindByRequest(client_id, request.request_id())) {
+    return std::move(first->comment);
+  }
+  if (storage::BanStore(tx).IsBanned(client_id)) {
+    return WithErrorReason(absl::PermissionDeniedError("this client may not post comments"),
+                           "CLIENT_BANNED");
+  }
+  storage::ArticleStore articles(tx);
+  std::optional<storage::ArticleStore::CommentSettings> article =
+      articles.FindCommentSettings(request.article_id());
+  if (!article) return absl::NotFoundError("no published article has this id");
+  if (!article->comments_open) {
+    return WithErrorReason(absl::FailedPreconditionError("comments are closed on this article"),
+                           "COMMENTS_CLOSED");
+  }
+
+  int64_t thread_id = 0;
+  if (request.parent_id() != 0) {
+    std::optional<storage::StoredComment> parent = comments.FindById(request.parent_id());
+    if (!parent || parent->comment.article_id() != request.article_id() ||
+        parent->comment.state() != v1::COMMENT_STATE_APPROVED) {
+      return InvalidFieldError("parent_id", "must be an approved comment of the same article");
+    }
+    // Threads are two levels deep, as in the apps: a reply to a reply joins the thread.
+    thread_id =
+        parent->comment.parent_id() != 0 ? parent->comment.parent_id() : parent->comment.id();
+  }
+
+  const std::string duplicate_key = DuplicateKey(text->body);
+  if (comments.HasRecentDuplicate(client_id, request.article_id(), duplicate_key,
+                                  ToSeconds(rules_.duplicate_window))) {
+    return WithErrorReason(
+        absl::AlreadyExistsError("you posted the same comment on this article a moment ago"),
+        "DUPLICATE_COMMENT");
+  }
+  const storage::RecentComments recent =
+      comments.CountRecent(client_id, ToSeconds(rules_.flood_window));
+  if (recent.count >= rules_.flood_limit) {
+    const absl::Duration wait =
+        std::max(absl::Seconds(1),
+                 absl::FromUnixMicros(recent.oldest_micros) + rules_.flood_window - absl::Now());
+    return WithErrorReason(
+        RetryLaterError(absl::StrCat("at most ", rules_.flood_limit, " comments per ",
+                                     absl::FormatDuration(rules_.flood_window)),
+                        wait),
+        "COMMENT_RATE_LIMITED");
+  }
+
+  storage::NewComment comment;
+  comment.article_id = request.article_id();
+  comment.parent_id = thread_id;
+  comment.client_id = client_id;
+  comment.request_id = request.request_id();
+  comment.author_name = text->author_name;
+  comment.body = text->body;
+  comment.duplicate_key = duplicate_key;
+  comment.state = rules_.moderation == CommentModeration::kPost ? v1::COMMENT_STATE_APPROVED
+                                                                : v1::COMMENT_STATE_PENDING;
+  std::optional<storage::StoredComment> created = comments.Insert(comment);
+  if (!created) {
+    created = comments.FindByRequest(client_id, request.request_id());
+    if (!created) return absl::AbortedError("the comment changed concurrently; retry");
+    return std::move(created->comment);
+  }
+  if (comment.state == v1::COMMENT_STATE_APPROVED) {
+    articles.AddToCommentCount(comment.article_id, +1);
+  }
+  tx.commit();
+  return std::move(created->comment);
+}
+
+absl::StatusOr<v1::ListCommentsResponse> CommentBoard::ListComments(
+    pqxx::connection& db, const v1::ListCommentsRequest& request) const {
+  FieldViolations violations;
+  if (request.article_id() <= 0) violations.Add("article_id", "must be a positive article id");
+  absl::StatusOr<int> page_size =
+      ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
+  if (!page_size.ok()) violations.Add("page_size", "must not be negative");
+  v1::CommentOrder order = request.order();
+  if (!v1::CommentOrder_IsValid(order)) violations.Add("order", "unknown order");
+  if (!violations.empty()) return violations.ToStatus();
+  if (order == v1::COMMENT_ORDER_UNSPECIFIED) order = v1::COMMENT_ORDER_OLDEST;
+
+  const std::string scope = absl::StrCat("ListComments/a", request.article_id(), "/o", order);
+  std::optional<storage::CommentPosition> after;
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);
+    if (!keys.ok()) return keys.status();
+    after = storage::CommentPosition{(*keys)[0], (*keys)[1]};
+  }
+
+  // One snapshot for the threads and their replies.
+  pqxx::read_transaction tx(db);
+  if (!storage::ArticleStore(tx).FindCommentSettings(request.article_id())) {
+    return absl::NotFoundError("no published article has this id");
+  }
+  storage::CommentStore comments(tx);
+  std::vector<v1::Comment> threads =
+      comments.ListTopLevel(request.article_id(), order, after, *page_size + 1);
+  const bool more = static_cast<int>(threads.size()) > *page_size;
+  if (more) threads.resize(*page_size);
+
+  std::vector<int64_t> thread_ids;
+  std::map<int64_t, size_t> index_of_thread;
+  for (size_t i = 0; i < threads.size(); ++i) {
+    thread_ids.push_back(threads[i].id());
+    index_of_thread[threads[i].id()] = i;
+  }
+  for (v1::Comment& reply : comments.ListApprovedReplies(thread_ids)) {
+    *threads[index_of_thread.at(reply.parent_id())].add_replies() = std::move(reply);
+  }
+
+  v1::ListCommentsResponse response;
+  for (v1::Comment& thread : threads) *response.add_comments() = std::move(thread);
+  if (more) {
+    const v1::Comment& last = response.comments(response.comments_size() - 1);
+    const int64_t sort_key = order == v1::COMMENT_ORDER_TOP
+                                 ? last.like_count()
+                                 : TimeUtil::TimestampToMicroseconds(last.create_time());
+    response.set_next_page_token(tokens_.Encode(scope, {sort_key, last.id()}));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::Comment> CommentBoard::SetLike(pqxx::connection& db,
+                                                  const std::string& client_id, int64_t comment_id,
+                                                  bool like) const {
+  if (comment_id <= 0) return InvalidFieldError("comment_id", "must be a positive comment id");
+  pqxx::work tx(db);
+  storage::CommentStore comments(tx);
+  std::optional<storage::StoredComment> comment = comments.FindById(comment_id);
+  if (!comment || comment->comment.state() != v1::COMMENT_STATE_APPROVED) {
+    return absl::NotFoundError("no approved comment has this id");
+  }
+  const bool changed =
+      like ? comments.AddLike(comment_id, client_id) : comments.RemoveLike(comment_id, client_id);
+  if (changed) comment = comments.FindById(comment_id);
+  tx.commit();
+  return std::move(comment->comment);
+}
+
+}  // namespace news

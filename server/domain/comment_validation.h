@@ -1,0 +1,46 @@
+#ifndef NEWS_SERVER_DOMAIN_COMMENT_VALIDATION_H_
+#define NEWS_SERVER_DOMAIN_COMMENT_VALIDATION_H_
+
+// The text rules of a new comment (see ../shared/guide/vietnamese-text.md). Pure functions of
+// their input, safe on arbitrary bytes, so they can be fuzzed on their own.
+
+#include <cstddef>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "server/domain/status_details.h"
+
+namespace news {
+
+inline constexpr size_t kMinCommentBodyChars = 5;
+inline constexpr size_t kMaxCommentBodyChars = 500;
+inline constexpr size_t kMaxAuthorNameChars = 50;
+inline constexpr size_t kMaxRequestIdBytes = 100;
+
+// A comment's user text after normalisation.
+struct CommentText {
+  // Trimmed, NFC; 1..50 code points; no control characters.
+  std::string author_name;
+  // Trimmed, NFC; 5..500 code points; no control characters but '\n'.
+  std::string body;
+};
+
+// Trims and NFC-normalises `author_name` and `body`, then checks lengths (in code points of the
+// NFC form) and characters. InvalidArgument with a google.rpc.BadRequest violation for each bad
+// field ("author_name", "body"): invalid UTF-8, control characters, or length out of range.
+absl::StatusOr<CommentText> ValidateCommentText(absl::string_view author_name,
+                                                absl::string_view body);
+
+// As ValidateCommentText, but adds the violations to `violations` (so a caller can report them
+// with its own) and returns the normalised text, meaningless for fields that were violated.
+CommentText CheckCommentText(absl::string_view author_name, absl::string_view body,
+                             FieldViolations& violations);
+
+// What the duplicate rule compares: `body` (valid UTF-8) folded for search (case, tone marks,
+// "đ" -> "d") with white space runs collapsed, so "Bài  viết HAY" and "bài viết hay" match.
+std::string DuplicateKey(absl::string_view body);
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_DOMAIN_COMMENT_VALIDATION_H_

@@ -1,0 +1,67 @@
+#ifndef NEWS_SERVER_DOMAIN_VIEW_COUNTER_H_
+#define NEWS_SERVER_DOMAIN_VIEW_COUNTER_H_
+
+// Article view counting (docs/discovery.md): GetArticle records a view here, at most once per
+// client per article per 30 minutes; counts wait in memory and are flushed in batches with
+// additive updates, so reads never wait on writes and several instances add up. Thread-safe.
+// Time is always passed in, so tests control it.
+
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include <pqxx/pqxx>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace news {
+
+class SiteActivity;
+
+class ViewCounter {
+ public:
+  static constexpr absl::Duration kRepeatWindow = absl::Minutes(30);
+
+  // Remembers at most `max_remembered` (client, article) pairs; beyond that, expired pairs are
+  // forgotten, and if none has expired views are counted without de-duplication until some do.
+  explicit ViewCounter(size_t max_remembered = 1 << 20) : max_remembered_(max_remembered) {}
+
+  // Counts a view of `article_id` by `client` at `now` unless the same client's view of it was
+  // counted less than 30 minutes before. Returns whether it was counted.
+  bool RecordView(absl::string_view client, int64_t article_id, absl::Time now);
+
+  // Views not flushed yet, by (article id, local day "YYYY-MM-DD").
+  using PendingViews = std::map<std::pair<int64_t, std::string>, int64_t>;
+
+  // Takes the pending views out (forgetting expired pairs as of `now`).
+  PendingViews TakePending(absl::Time now);
+  // Puts views back after a failed flush.
+  void Restore(const PendingViews& views);
+
+ private:
+  void ForgetExpired(absl::Time now);
+
+  const size_t max_remembered_;
+  mutable std::mutex mutex_;
+  // "client\narticle" -> when its view was last counted.
+  std::unordered_map<std::string, absl::Time> last_counted_;
+  PendingViews pending_;
+};
+
+// The Vietnamese local date (UTC+7) of `time`, "YYYY-MM-DD".
+std::string LocalDay(absl::Time time);
+
+// Writes the pending views of `views` and pending visits of `activity` in one transaction on
+// `db`. On failure the counts are put back for the next flush and the error is returned.
+absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views,
+                                 SiteActivity& activity, absl::Time now);
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_DOMAIN_VIEW_COUNTER_H_

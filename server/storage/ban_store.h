@@ -1,0 +1,47 @@
+#ifndef NEWS_SERVER_STORAGE_BAN_STORE_H_
+#define NEWS_SERVER_STORAGE_BAN_STORE_H_
+
+// All SQL on the client_bans table. Methods throw pqxx exceptions on database errors.
+
+#include <cstdint>
+#include <optional>
+#include <pqxx/pqxx>
+#include <string>
+#include <vector>
+
+#include "news/v1/moderation.pb.h"
+
+namespace news::storage {
+
+// A ban with its row id, the keyset position of ListBans.
+struct StoredBan {
+  int64_t id;
+  v1::Ban ban;
+};
+
+class BanStore {
+ public:
+  explicit BanStore(pqxx::transaction_base& tx) : tx_(tx) {}
+
+  static void Prepare(pqxx::connection& connection);
+
+  // True when `client_id` has a ban that has not expired.
+  bool IsBanned(const std::string& client_id);
+
+  // Creates or replaces the ban of `client_id`; `duration_seconds` 0 means permanent.
+  v1::Ban Upsert(const std::string& client_id, const std::string& reason,
+                 const std::string& created_by, int64_t duration_seconds);
+
+  // Removes the ban of `client_id` (in force or expired); false when there was none.
+  bool Delete(const std::string& client_id);
+
+  // Up to `limit` bans in force with a row id below `before_id`, highest id first.
+  std::vector<StoredBan> ListActive(int64_t before_id, int limit);
+
+ private:
+  pqxx::transaction_base& tx_;
+};
+
+}  // namespace news::storage
+
+#endif  // NEWS_SERVER_STORAGE_BAN_STORE_H_

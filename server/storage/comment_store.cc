@@ -1,0 +1,235 @@
+#include "server/storage/comment_store.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace news::storage {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+// Arbitrary namespace for the per-client advisory locks (two-key form, so it never collides
+// with the migration lock).
+constexpr int kClientLockNamespace = 7301;
+
+constexpr char kCommentColumns[] =
+    "c.id, c.article_id, coalesce(c.parent_id, 0), c.author_name, c.body, c.state::text, "
+    "(extract(epoch FROM c.create_time) * 1000000)::bigint, c.like_count, c.client_id";
+constexpr int kCommentColumnCount = 9;
+
+StoredComment ReadComment(const pqxx::row& row, int first = 0) {
+  StoredComment stored;
+  v1::Comment& comment = stored.comment;
+  int i = first;
+  comment.set_id(row[i++].as<int64_t>());
+  comment.set_article_id(row[i++].as<int64_t>());
+  comment.set_parent_id(row[i++].as<int64_t>());
+  comment.set_author_name(row[i++].as<std::string>());
+  comment.set_body(row[i++].as<std::string>());
+  comment.set_state(CommentStateFromName(row[i++].as<std::string>()));
+  *comment.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[i++].as<int64_t>());
+  comment.set_like_count(row[i++].as<int64_t>());
+  stored.client_id = row[i++].as<std::string>();
+  return stored;
+}
+
+std::optional<StoredComment> ReadOptional(const pqxx::result& result) {
+  if (result.empty()) return std::nullopt;
+  return ReadComment(result[0]);
+}
+
+// Readable top-level comments: approved, or deleted with approved replies (a tombstone).
+std::string TopLevelQuery(absl::string_view sort_key, absl::string_view direction) {
+  const std::string compare = direction == "ASC" ? ">" : "<";
+  return absl::StrCat(
+      "SELECT ", kCommentColumns,
+      " FROM comments c WHERE c.article_id = $1 "
+      "AND c.parent_id IS NULL AND (c.state = 'approved' OR (c.state = 'deleted' AND EXISTS "
+      "(SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.state = 'approved'))) "
+      "AND (NOT $2 OR (",
+      sort_key, ", c.id) ", compare, " ($3, $4)) ORDER BY ", sort_key, " ", direction, ", c.id ",
+      direction, " LIMIT $5");
+}
+
+constexpr char kCreateMicros[] = "(extract(epoch FROM c.create_time) * 1000000)::bigint";
+
+}  // namespace
+
+std::string CommentStateName(v1::CommentState state) {
+  switch (state) {
+    case v1::COMMENT_STATE_PENDING:
+      return "pending";
+    case v1::COMMENT_STATE_APPROVED:
+      return "approved";
+    case v1::COMMENT_STATE_REJECTED:
+      return "rejected";
+    case v1::COMMENT_STATE_SPAM:
+      return "spam";
+    case v1::COMMENT_STATE_DELETED:
+      return "deleted";
+    default:
+      return "";
+  }
+}
+
+v1::CommentState CommentStateFromName(absl::string_view name) {
+  if (name == "pending") return v1::COMMENT_STATE_PENDING;
+  if (name == "approved") return v1::COMMENT_STATE_APPROVED;
+  if (name == "rejected") return v1::COMMENT_STATE_REJECTED;
+  if (name == "spam") return v1::COMMENT_STATE_SPAM;
+  if (name == "deleted") return v1::COMMENT_STATE_DELETED;
+  return v1::COMMENT_STATE_UNSPECIFIED;
+}
+
+void CommentStore::Prepare(pqxx::connection& connection) {
+  connection.prepare("comment_lock_client", absl::StrCat("SELECT pg_advisory_xact_lock(",
+                                                         kClientLockNamespace, ", hashtext($1))"));
+  connection.prepare("comment_by_id",
+                     absl::StrCat("SELECT ", kCommentColumns, " FROM comments c WHERE c.id = $1"));
+  connection.prepare("comment_by_request",
+                     absl::StrCat("SELECT ", kCommentColumns,
+                                  " FROM comments c WHERE c.client_id = $1 AND c.request_id = $2"));
+  connection.prepare(
+      "comment_insert",
+      absl::StrCat("WITH c AS (INSERT INTO comments (article_id, parent_id, client_id, request_id,"
+                   " author_name, body, body_key_sha256, state) VALUES ($1, NULLIF($2::bigint, 0),"
+                   " $3, $4, $5, $6, encode(sha256(convert_to($7, 'UTF8')), 'hex'),"
+                   " $8::comment_state) ON CONFLICT (client_id, request_id) DO NOTHING"
+                   " RETURNING *) SELECT ",
+                   kCommentColumns, " FROM c"));
+  connection.prepare("comment_count_recent",
+                     "SELECT count(*), coalesce((extract(epoch FROM min(create_time)) * 1000000)"
+                     "::bigint, 0) FROM comments WHERE client_id = $1"
+                     " AND create_time > now() - $2::bigint * interval '1 second'");
+  connection.prepare(
+      "comment_recent_duplicate",
+      "SELECT EXISTS (SELECT 1 FROM comments WHERE client_id = $1 AND article_id = $2"
+      " AND body_key_sha256 = encode(sha256(convert_to($3, 'UTF8')), 'hex')"
+      " AND create_time > now() - $4::bigint * interval '1 second')");
+  connection.prepare("comment_top_oldest", TopLevelQuery(kCreateMicros, "ASC"));
+  connection.prepare("comment_top_newest", TopLevelQuery(kCreateMicros, "DESC"));
+  connection.prepare("comment_top_liked", TopLevelQuery("c.like_count", "DESC"));
+  connection.prepare("comment_approved_replies",
+                     absl::StrCat("SELECT ", kCommentColumns,
+                                  " FROM comments c WHERE c.parent_id = ANY($1::bigint[])"
+                                  " AND c.state = 'approved' ORDER BY c.create_time, c.id"));
+  connection.prepare("comment_transition",
+                     "UPDATE comments SET state = $3::comment_state, update_time = now()"
+                     " WHERE id = $1 AND state = $2::comment_state RETURNING article_id");
+  connection.prepare(
+      "comment_queue",
+      absl::StrCat("SELECT ", kCommentColumns,
+                   ", a.title FROM comments c"
+                   " JOIN articles a ON a.id = c.article_id WHERE c.state = $1::comment_state"
+                   " AND ($2 = 0 OR c.article_id = $2) AND (NOT $3 OR (c.create_time, c.id) >"
+                   " ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5))"
+                   " ORDER BY c.create_time, c.id LIMIT $6"));
+  connection.prepare("comment_like_add",
+                     "WITH l AS (INSERT INTO comment_likes (comment_id, client_id) VALUES ($1, $2)"
+                     " ON CONFLICT DO NOTHING RETURNING comment_id)"
+                     " UPDATE comments SET like_count = like_count + 1"
+                     " WHERE id IN (SELECT comment_id FROM l) RETURNING id");
+  connection.prepare("comment_like_remove",
+                     "WITH l AS (DELETE FROM comment_likes WHERE comment_id = $1 AND client_id = $2"
+                     " RETURNING comment_id) UPDATE comments SET like_count = like_count - 1"
+                     " WHERE id IN (SELECT comment_id FROM l) RETURNING id");
+}
+
+void CommentStore::LockClient(const std::string& client_id) {
+  tx_.exec_prepared("comment_lock_client", client_id);
+}
+
+std::optional<StoredComment> CommentStore::FindById(int64_t id) {
+  return ReadOptional(tx_.exec_prepared("comment_by_id", id));
+}
+
+std::optional<StoredComment> CommentStore::FindByRequest(const std::string& client_id,
+                                                         const std::string& request_id) {
+  return ReadOptional(tx_.exec_prepared("comment_by_request", client_id, request_id));
+}
+
+std::optional<StoredComment> CommentStore::Insert(const NewComment& comment) {
+  return ReadOptional(tx_.exec_prepared("comment_insert", comment.article_id, comment.parent_id,
+                                        comment.client_id, comment.request_id, comment.author_name,
+                                        comment.body, comment.duplicate_key,
+                                        CommentStateName(comment.state)));
+}
+
+RecentComments CommentStore::CountRecent(const std::string& client_id, int64_t window_seconds) {
+  const pqxx::row row = tx_.exec_prepared1("comment_count_recent", client_id, window_seconds);
+  return RecentComments{row[0].as<int64_t>(), row[1].as<int64_t>()};
+}
+
+bool CommentStore::HasRecentDuplicate(const std::string& client_id, int64_t article_id,
+                                      const std::string& duplicate_key, int64_t window_seconds) {
+  return tx_
+      .exec_prepared1("comment_recent_duplicate", client_id, article_id, duplicate_key,
+                      window_seconds)[0]
+      .as<bool>();
+}
+
+std::vector<v1::Comment> CommentStore::ListTopLevel(int64_t article_id, v1::CommentOrder order,
+                                                    const std::optional<CommentPosition>& after,
+                                                    int limit) {
+  const char* statement = order == v1::COMMENT_ORDER_NEWEST ? "comment_top_newest"
+                          : order == v1::COMMENT_ORDER_TOP  ? "comment_top_liked"
+                                                            : "comment_top_oldest";
+  const pqxx::result result =
+      tx_.exec_prepared(statement, article_id, after.has_value(), after ? after->sort_key : 0,
+                        after ? after->id : 0, limit);
+  std::vector<v1::Comment> comments;
+  comments.reserve(result.size());
+  for (const auto& row : result) {
+    v1::Comment comment = ReadComment(row).comment;
+    if (comment.state() == v1::COMMENT_STATE_DELETED) {
+      comment.clear_author_name();
+      comment.clear_body();
+    }
+    comments.push_back(std::move(comment));
+  }
+  return comments;
+}
+
+std::vector<v1::Comment> CommentStore::ListApprovedReplies(const std::vector<int64_t>& parent_ids) {
+  std::vector<v1::Comment> replies;
+  if (parent_ids.empty()) return replies;
+  const std::string array = absl::StrCat("{", absl::StrJoin(parent_ids, ","), "}");
+  for (const auto& row : tx_.exec_prepared("comment_approved_replies", array)) {
+    replies.push_back(ReadComment(row).comment);
+  }
+  return replies;
+}
+
+std::optional<int64_t> CommentStore::Transition(int64_t id, v1::CommentState from,
+                                                v1::CommentState to) {
+  const pqxx::result result =
+      tx_.exec_prepared("comment_transition", id, CommentStateName(from), CommentStateName(to));
+  if (result.empty()) return std::nullopt;
+  return result[0][0].as<int64_t>();
+}
+
+std::vector<QueueEntry> CommentStore::ListQueue(v1::CommentState state, int64_t article_id,
+                                                const std::optional<QueuePosition>& after,
+                                                int limit) {
+  const pqxx::result result =
+      tx_.exec_prepared("comment_queue", CommentStateName(state), article_id, after.has_value(),
+                        after ? after->create_time_micros : 0, after ? after->id : 0, limit);
+  std::vector<QueueEntry> entries;
+  entries.reserve(result.size());
+  for (const auto& row : result) {
+    entries.push_back(QueueEntry{ReadComment(row), row[kCommentColumnCount].as<std::string>()});
+  }
+  return entries;
+}
+
+bool CommentStore::AddLike(int64_t comment_id, const std::string& client_id) {
+  return !tx_.exec_prepared("comment_like_add", comment_id, client_id).empty();
+}
+
+bool CommentStore::RemoveLike(int64_t comment_id, const std::string& client_id) {
+  return !tx_.exec_prepared("comment_like_remove", comment_id, client_id).empty();
+}
+
+}  // namespace news::storage

@@ -1,0 +1,55 @@
+#ifndef NEWS_SERVER_STORAGE_SEARCH_STORE_H_
+#define NEWS_SERVER_STORAGE_SEARCH_STORE_H_
+
+// All SQL on articles.search_document, the full-text index of search (docs/discovery.md).
+// Methods run in the caller's transaction and throw pqxx exceptions on database errors.
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <pqxx/pqxx>
+
+#include "news/v1/article.pb.h"
+
+namespace news::storage {
+
+// A search hit: the article, the texts a snippet may come from, and its rank key.
+struct SearchHit {
+  v1::ArticleSummary article;
+  std::vector<std::string> body_paragraphs;
+  // The score times 1e6, rounded: the keyset position together with the id.
+  int64_t score_key;
+};
+
+struct SearchQuery {
+  // tsquery literals over folded words (text/search_document.h).
+  std::string all_words;
+  std::string phrase;
+  std::string all_words_in_title;
+  int64_t category_id = 0;  // 0: any
+  int64_t source_id = 0;    // 0: any
+};
+
+class SearchStore {
+ public:
+  explicit SearchStore(pqxx::transaction_base& tx) : tx_(tx) {}
+
+  static void Prepare(pqxx::connection& connection);
+
+  // Stores `document` (a tsvector literal) as the search document of article `article_id`.
+  void SetDocument(int64_t article_id, const std::string& document);
+
+  // Up to `limit` published articles matching `query.all_words`, ranked by: all words in the
+  // title (+2), the exact phrase anywhere (+1), then ts_rank_cd normalised into [0, 1); after
+  // the keyset position (`after_score_key`, `after_id`), best first.
+  std::vector<SearchHit> Search(const SearchQuery& query, int64_t after_score_key,
+                                int64_t after_id, int limit);
+
+ private:
+  pqxx::transaction_base& tx_;
+};
+
+}  // namespace news::storage
+
+#endif  // NEWS_SERVER_STORAGE_SEARCH_STORE_H_

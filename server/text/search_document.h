@@ -1,0 +1,46 @@
+#ifndef NEWS_SERVER_TEXT_SEARCH_DOCUMENT_H_
+#define NEWS_SERVER_TEXT_SEARCH_DOCUMENT_H_
+
+// The one tokenisation that search and related news share (docs/discovery.md): text is folded
+// with FoldForSearch and split into words of [a-z0-9]. Documents and queries both go through
+// it, so "Đối ngoại", "doi ngoai" and NFD input meet on the same words. Pure and thread-safe.
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+
+namespace news::text {
+
+// The folded words of `text` in order: "ĐỐI NGOẠI, Nhân-dân" -> {"doi", "ngoai", "nhan", "dan"}.
+std::vector<std::string> SearchWords(absl::string_view text);
+
+// An article's folded words, by part.
+struct ArticleWords {
+  std::vector<std::string> title;
+  std::vector<std::string> summary;
+  std::vector<std::string> body;
+};
+ArticleWords SplitArticleWords(absl::string_view title, absl::string_view summary,
+                               const std::vector<std::string>& body_paragraphs);
+
+// A PostgreSQL tsvector literal of the article's words with their positions, weighted 'A' in
+// the title, 'B' in the summary and 'C' in the body, as setweight(to_tsvector('simple', ...))
+// would build it from the folded text. Positions beyond 16383 are dropped, as PostgreSQL does.
+std::string SearchDocument(const ArticleWords& words);
+
+// tsquery literals over SearchWords output (which needs no quoting): every word ("a & b") and
+// the exact phrase ("a <-> b"). `words` must not be empty.
+std::string AllWordsQuery(const std::vector<std::string>& words);
+std::string PhraseQuery(const std::vector<std::string>& words);
+
+// An excerpt of `text` (valid UTF-8) of about `max_words` words starting a little before the
+// first word whose folded form is in `query_words`, with every such word wrapped in « and ».
+// Adds "…" where text was cut. Empty when no word of `text` matches.
+std::string HighlightSnippet(absl::string_view text, const std::vector<std::string>& query_words,
+                             size_t max_words = 30);
+
+}  // namespace news::text
+
+#endif  // NEWS_SERVER_TEXT_SEARCH_DOCUMENT_H_

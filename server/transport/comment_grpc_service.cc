@@ -1,0 +1,61 @@
+#include "server/transport/comment_grpc_service.h"
+
+#include <memory>
+
+#include "server/transport/client_identity.h"
+#include "server/transport/database_call.h"
+#include "server/transport/grpc_status.h"
+#include "server/transport/lenient_request.h"
+
+namespace news {
+
+grpc::ServerUnaryReactor* CommentGrpcService::ListComments(grpc::CallbackServerContext* context,
+                                                           const v1::ListCommentsRequest* request,
+                                                           v1::ListCommentsResponse* response) {
+  return RunOnDatabase(context, pool_, response, [this, request](pqxx::connection& db) {
+    return board_.ListComments(db, *request);
+  });
+}
+
+grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  auto parsed = std::make_shared<v1::CreateCommentRequest>();
+  absl::Status status = ParseRequestLeniently(*request, *parsed);
+  if (!status.ok()) {
+    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+    reactor->Finish(ToGrpcStatus(status));
+    return reactor;
+  }
+  return RunOnDatabase(context, pool_, response,
+                       [this, parsed, client_id = ClientIdentity(*context)](
+                           pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
+                         absl::StatusOr<v1::Comment> comment =
+                             board_.CreateComment(db, client_id, *parsed);
+                         if (!comment.ok()) return comment.status();
+                         grpc::ByteBuffer buffer;
+                         absl::Status serialized = SerializeResponse(*comment, buffer);
+                         if (!serialized.ok()) return serialized;
+                         return buffer;
+                       });
+}
+
+grpc::ServerUnaryReactor* CommentGrpcService::LikeComment(grpc::CallbackServerContext* context,
+                                                          const v1::LikeCommentRequest* request,
+                                                          v1::Comment* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
+          pqxx::connection& db) { return board_.SetLike(db, client_id, id, true); });
+}
+
+grpc::ServerUnaryReactor* CommentGrpcService::UnlikeComment(grpc::CallbackServerContext* context,
+                                                            const v1::UnlikeCommentRequest* request,
+                                                            v1::Comment* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
+          pqxx::connection& db) { return board_.SetLike(db, client_id, id, false); });
+}
+
+}  // namespace news

@@ -1,0 +1,44 @@
+#ifndef NEWS_SERVER_TRANSPORT_COMMENT_GRPC_SERVICE_H_
+#define NEWS_SERVER_TRANSPORT_COMMENT_GRPC_SERVICE_H_
+
+#include "news/v1/comment.grpc.pb.h"
+#include "server/db/database_pool.h"
+#include "server/domain/comment_board.h"
+
+namespace news {
+
+// CreateComment takes raw bytes (see lenient_request.h) so that invalid UTF-8 in the user's
+// text is answered with INVALID_ARGUMENT naming the field; the other methods are generated.
+using CommentServiceBase = v1::CommentService::WithCallbackMethod_ListComments<
+    v1::CommentService::WithRawCallbackMethod_CreateComment<
+        v1::CommentService::WithCallbackMethod_LikeComment<
+            v1::CommentService::WithCallbackMethod_UnlikeComment<v1::CommentService::Service>>>>;
+
+// news.v1.CommentService over gRPC's callback API; the logic is in CommentBoard.
+class CommentGrpcService final : public CommentServiceBase {
+ public:
+  // `board` and `pool` must outlive the service.
+  CommentGrpcService(const CommentBoard& board, db::DatabasePool& pool)
+      : board_(board), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* ListComments(grpc::CallbackServerContext* context,
+                                         const v1::ListCommentsRequest* request,
+                                         v1::ListCommentsResponse* response) override;
+  grpc::ServerUnaryReactor* CreateComment(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* LikeComment(grpc::CallbackServerContext* context,
+                                        const v1::LikeCommentRequest* request,
+                                        v1::Comment* response) override;
+  grpc::ServerUnaryReactor* UnlikeComment(grpc::CallbackServerContext* context,
+                                          const v1::UnlikeCommentRequest* request,
+                                          v1::Comment* response) override;
+
+ private:
+  const CommentBoard& board_;
+  db::DatabasePool& pool_;
+};
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_TRANSPORT_COMMENT_GRPC_SERVICE_H_

@@ -1,0 +1,230 @@
+#include "server/transport/metrics_interceptor.h"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "server/domain/status_details.h"
+#include "server/transport/grpc_status.h"
+
+namespace news {
+namespace {
+
+using grpc::experimental::InterceptionHookPoints;
+
+constexpr size_t kMaxRequestIdLength = 64;
+// Error messages can echo request data; the access log keeps only their start.
+constexpr size_t kMaxLoggedErrorLength = 200;
+
+struct MethodLabels {
+  std::string service;
+  std::string method;
+};
+
+MethodLabels SplitMethod(absl::string_view full_method) {
+  absl::string_view rest = full_method;
+  if (!rest.empty() && rest.front() == '/') rest.remove_prefix(1);
+  const size_t slash = rest.find('/');
+  if (slash == absl::string_view::npos) return {std::string(rest), ""};
+  return {std::string(rest.substr(0, slash)), std::string(rest.substr(slash + 1))};
+}
+
+bool IsAcceptableRequestId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxRequestIdLength) return false;
+  for (char c : id) {
+    if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::string GenerateRequestId() {
+  thread_local std::mt19937_64 generator{std::random_device{}()};
+  return absl::StrFormat("%016x", generator());
+}
+
+class MetricsInterceptor : public grpc::experimental::Interceptor {
+ public:
+  MetricsInterceptor(RpcMetrics& metrics, grpc::experimental::ServerRpcInfo* info)
+      : metrics_(metrics), info_(info), start_(absl::Now()) {
+    metrics_.RecordStarted(info_->method());
+  }
+
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_INITIAL_METADATA)) {
+      const auto* metadata = methods->GetRecvInitialMetadata();
+      const auto found = metadata->find("x-request-id");
+      if (found != metadata->end()) {
+        const absl::string_view id(found->second.data(), found->second.size());
+        if (IsAcceptableRequestId(id)) request_id_ = std::string(id);
+      }
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
+        methods->GetRecvMessage() == nullptr) {
+      request_unparseable_ = true;
+    }
+    if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
+      if (request_id_.empty()) request_id_ = GenerateRequestId();
+      methods->GetSendTrailingMetadata()->emplace("x-request-id", request_id_);
+      if (request_unparseable_ && !methods->GetSendStatus().ok()) {
+        // gRPC answers a request protobuf refused to parse with a bare UNIMPLEMENTED, which
+        // reads as "wrong server" to apps. The usual cause is invalid UTF-8 in a string field.
+        methods->ModifySendStatus(ToGrpcStatus(WithErrorReason(
+            absl::InvalidArgumentError("the request could not be parsed; string fields must "
+                                       "hold valid UTF-8"),
+            "MALFORMED_REQUEST")));
+      }
+      Finish(methods->GetSendStatus());
+    }
+    methods->Proceed();
+  }
+
+ private:
+  void Finish(const grpc::Status& status) {
+    const absl::Duration latency = absl::Now() - start_;
+    metrics_.RecordHandled(info_->method(), status.error_code(), latency);
+    std::string line = absl::StrCat(
+        "event=rpc method=", LogfmtQuote(info_->method()),
+        " code=", StatusCodeName(status.error_code()),
+        " ms=", absl::StrFormat("%.3f", absl::ToDoubleMilliseconds(latency)),
+        " request_id=", request_id_, " peer=", LogfmtQuote(info_->server_context()->peer()));
+    if (!status.ok()) {
+      absl::StrAppend(
+          &line, " error=",
+          LogfmtQuote(absl::string_view(status.error_message()).substr(0, kMaxLoggedErrorLength)));
+    }
+    spdlog::info("{}", line);
+  }
+
+  RpcMetrics& metrics_;
+  grpc::experimental::ServerRpcInfo* info_;
+  const absl::Time start_;
+  std::string request_id_;
+  bool request_unparseable_ = false;
+};
+
+}  // namespace
+
+RpcMetrics::RpcMetrics(prometheus::Registry& registry)
+    : started_(prometheus::BuildCounter()
+                   .Name("grpc_server_started_total")
+                   .Help("RPCs started on the server")
+                   .Register(registry)),
+      handled_(prometheus::BuildCounter()
+                   .Name("grpc_server_handled_total")
+                   .Help("RPCs completed on the server, by status code")
+                   .Register(registry)),
+      latency_(prometheus::BuildHistogram()
+                   .Name("grpc_server_handling_seconds")
+                   .Help("Time from the start of an RPC to its status being sent")
+                   .Register(registry)) {}
+
+void RpcMetrics::RecordStarted(absl::string_view full_method) {
+  const MethodLabels labels = SplitMethod(full_method);
+  started_.Add({{"grpc_service", labels.service}, {"grpc_method", labels.method}}).Increment();
+}
+
+void RpcMetrics::RecordHandled(absl::string_view full_method, grpc::StatusCode code,
+                               absl::Duration latency) {
+  static const prometheus::Histogram::BucketBoundaries kBuckets = {
+      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
+  const MethodLabels labels = SplitMethod(full_method);
+  handled_
+      .Add({{"grpc_service", labels.service},
+            {"grpc_method", labels.method},
+            {"grpc_code", std::string(StatusCodeName(code))}})
+      .Increment();
+  latency_.Add({{"grpc_service", labels.service}, {"grpc_method", labels.method}}, kBuckets)
+      .Observe(absl::ToDoubleSeconds(latency));
+}
+
+grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
+    grpc::experimental::ServerRpcInfo* info) {
+  return new MetricsInterceptor(metrics_, info);
+}
+
+absl::string_view StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "UNKNOWN";
+  }
+}
+
+std::string LogfmtQuote(absl::string_view value) {
+  bool plain = !value.empty();
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte <= ' ' || c == '"' || c == '=' || c == '\\' || byte == 0x7f) plain = false;
+  }
+  if (plain) return std::string(value);
+  std::string quoted = "\"";
+  for (char c : value) {
+    const auto byte = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        quoted += "\\\"";
+        break;
+      case '\\':
+        quoted += "\\\\";
+        break;
+      case '\n':
+        quoted += "\\n";
+        break;
+      case '\r':
+        quoted += "\\r";
+        break;
+      case '\t':
+        quoted += "\\t";
+        break;
+      default:
+        if (byte < 0x20 || byte == 0x7f) {
+          absl::StrAppend(&quoted, absl::StrFormat("\\x%02x", byte));
+        } else {
+          quoted += c;
+        }
+    }
+  }
+  quoted += '"';
+  return quoted;
+}
+
+}  // namespace news

@@ -1,0 +1,89 @@
+#include "server/transport/moderation_grpc_service.h"
+
+#include <string>
+
+#include "server/transport/database_call.h"
+
+namespace news {
+namespace {
+
+// The `authorization` metadata value; "" when absent (the desk then answers UNAUTHENTICATED).
+std::string Authorization(const grpc::CallbackServerContext& context) {
+  const auto& metadata = context.client_metadata();
+  const auto it = metadata.find("authorization");
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
+}  // namespace
+
+grpc::ServerUnaryReactor* ModerationGrpcService::ListModerationQueue(
+    grpc::CallbackServerContext* context, const v1::ListModerationQueueRequest* request,
+    v1::ListModerationQueueResponse* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.ListQueue(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::ModerateComments(
+    grpc::CallbackServerContext* context, const v1::ModerateCommentsRequest* request,
+    v1::ModerateCommentsResponse* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.ModerateComments(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::BanClient(grpc::CallbackServerContext* context,
+                                                           const v1::BanClientRequest* request,
+                                                           v1::Ban* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.BanClient(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::ListBans(grpc::CallbackServerContext* context,
+                                                          const v1::ListBansRequest* request,
+                                                          v1::ListBansResponse* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.ListBans(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::LiftBan(grpc::CallbackServerContext* context,
+                                                         const v1::LiftBanRequest* request,
+                                                         v1::LiftBanResponse* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.LiftBan(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::ListModerationEvents(
+    grpc::CallbackServerContext* context, const v1::ListModerationEventsRequest* request,
+    v1::ListModerationEventsResponse* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.ListEvents(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::SetCommentsOpen(
+    grpc::CallbackServerContext* context, const v1::SetCommentsOpenRequest* request,
+    v1::SetCommentsOpenResponse* response) {
+  return RunOnDatabase(
+      context, pool_, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.SetCommentsOpen(db, authorization, *request);
+      });
+}
+
+}  // namespace news

@@ -1,0 +1,47 @@
+#ifndef NEWS_SERVER_TRANSPORT_MODERATION_GRPC_SERVICE_H_
+#define NEWS_SERVER_TRANSPORT_MODERATION_GRPC_SERVICE_H_
+
+#include "news/v1/moderation.grpc.pb.h"
+#include "server/db/database_pool.h"
+#include "server/domain/moderation_desk.h"
+
+namespace news {
+
+// news.v1.ModerationService over gRPC's callback API. Each RPC hands the `authorization`
+// metadata to ModerationDesk, which authenticates before anything else.
+class ModerationGrpcService final : public v1::ModerationService::CallbackService {
+ public:
+  // `desk` and `pool` must outlive the service.
+  ModerationGrpcService(const ModerationDesk& desk, db::DatabasePool& pool)
+      : desk_(desk), pool_(pool) {}
+
+  grpc::ServerUnaryReactor* ListModerationQueue(grpc::CallbackServerContext* context,
+                                                const v1::ListModerationQueueRequest* request,
+                                                v1::ListModerationQueueResponse* response) override;
+  grpc::ServerUnaryReactor* ModerateComments(grpc::CallbackServerContext* context,
+                                             const v1::ModerateCommentsRequest* request,
+                                             v1::ModerateCommentsResponse* response) override;
+  grpc::ServerUnaryReactor* BanClient(grpc::CallbackServerContext* context,
+                                      const v1::BanClientRequest* request,
+                                      v1::Ban* response) override;
+  grpc::ServerUnaryReactor* ListBans(grpc::CallbackServerContext* context,
+                                     const v1::ListBansRequest* request,
+                                     v1::ListBansResponse* response) override;
+  grpc::ServerUnaryReactor* LiftBan(grpc::CallbackServerContext* context,
+                                    const v1::LiftBanRequest* request,
+                                    v1::LiftBanResponse* response) override;
+  grpc::ServerUnaryReactor* ListModerationEvents(
+      grpc::CallbackServerContext* context, const v1::ListModerationEventsRequest* request,
+      v1::ListModerationEventsResponse* response) override;
+  grpc::ServerUnaryReactor* SetCommentsOpen(grpc::CallbackServerContext* context,
+                                            const v1::SetCommentsOpenRequest* request,
+                                            v1::SetCommentsOpenResponse* response) override;
+
+ private:
+  const ModerationDesk& desk_;
+  db::DatabasePool& pool_;
+};
+
+}  // namespace news
+
+#endif  // NEWS_SERVER_TRANSPORT_MODERATION_GRPC_SERVICE_H_

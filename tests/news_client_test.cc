@@ -1,0 +1,233 @@
+// news-client end to end: the built binary, run as a user would, against the real server over
+// the sample pages.
+
+#include <google/protobuf/util/time_util.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "news/v1/article.grpc.pb.h"
+#include "tests/support/test_server.h"
+
+namespace news {
+namespace {
+
+using google::protobuf::util::TimeUtil;
+
+const char kSharedTitle[] =
+    "Tăng cường sự lãnh đạo của Đảng, nâng cao hiệu quả đối ngoại nhân dân trong tình hình mới";
+const char kUndatedTitle[] = "Công tác đối ngoại nhân dân trong tình hình mới";
+const char kTitle2022[] = "Nâng cao hiệu quả công tác đối ngoại đảng, đối ngoại nhân dân";
+
+struct ClientRun {
+  std::string output;  // stdout and stderr
+  int exit_code = -1;
+};
+
+int CountOf(const std::string& haystack, const std::string& needle) {
+  int count = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
+// Runs the news-client binary with `arguments`. Every call it makes has a deadline, so the run
+// ends by itself.
+ClientRun RunNewsClient(const std::string& arguments) {
+  const std::string command = absl::StrCat(NEWS_CLIENT_BINARY, " ", arguments, " 2>&1");
+  ClientRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return run;
+  char buffer[4096];
+  size_t read = 0;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, read);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class NewsClientTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = testing::TestServer::Start("news_client_test").release();
+    ASSERT_NE(server_, nullptr);
+    testing::ImportSamplePages(server_->database_url);
+  }
+
+  static void TearDownTestSuite() { delete server_; }
+
+  // Runs news-client with `args` against the test server.
+  static ClientRun RunClient(const std::string& args) {
+    return RunNewsClient(
+        absl::StrCat("--server=127.0.0.1:", server_->server->port(), " --deadline_ms=5000 ", args));
+  }
+
+  // The slug of the sample article published at `utc_time` ("2023-01-11T21:44:00Z").
+  static std::string SlugPublishedAt(const std::string& utc_time) {
+    auto stub = v1::ArticleService::NewStub(server_->channel);
+    v1::ListArticlesRequest request;
+    request.set_page_size(100);
+    v1::ListArticlesResponse response;
+    EXPECT_TRUE(stub->ListArticles(testing::ContextWithDeadline().get(), request, &response).ok());
+    for (const auto& article : response.articles()) {
+      if (TimeUtil::ToString(article.publish_time()) == utc_time) return article.slug();
+    }
+    return "";
+  }
+
+  static testing::TestServer* server_;
+};
+
+testing::TestServer* NewsClientTest::server_ = nullptr;
+
+TEST_F(NewsClientTest, FeedPrintsTheSamplesWithLocalDatesAndAuthors) {
+  const ClientRun run = RunClient("feed");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(CountOf(run.output, kSharedTitle), 2) << run.output;
+  EXPECT_EQ(CountOf(run.output, kUndatedTitle), 1) << run.output;
+  EXPECT_EQ(CountOf(run.output, kTitle2022), 1) << run.output;
+  // Stored in UTC, shown in Vietnamese local time (UTC+7) with the weekday, as the portals do.
+  EXPECT_TRUE(absl::StrContains(run.output, "Thứ năm - 12/01/2023 04:44")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Thứ hai - 05/09/2022 22:28")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Thứ hai - 25/04/2022 14:41")) << run.output;
+  for (const char* author : {"Ngô Phương Văn", "Minh Thùy", "Hà Văn Dương", "Ngọc Thuấn"}) {
+    EXPECT_TRUE(absl::StrContains(run.output, author)) << author << "\n" << run.output;
+  }
+  EXPECT_TRUE(absl::StrContains(run.output, "120 views, 0 comments")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "-- end of feed --")) << run.output;
+}
+
+TEST_F(NewsClientTest, FeedPagesThroughWithPageTokens) {
+  const ClientRun run = RunClient("feed --page_size=1 --pages=10");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(CountOf(run.output, "1 article(s)"), 4) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "-- page 4: 1 article(s) --")) << run.output;
+  EXPECT_FALSE(absl::StrContains(run.output, "-- page 5")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "-- end of feed --")) << run.output;
+  EXPECT_EQ(CountOf(run.output, kSharedTitle), 2) << run.output;
+
+  const ClientRun first_only = RunClient("feed --page_size=1");
+  ASSERT_EQ(first_only.exit_code, 0) << first_only.output;
+  EXPECT_TRUE(absl::StrContains(first_only.output, "-- more: next_page_token="))
+      << first_only.output;
+}
+
+TEST_F(NewsClientTest, ArticlePrintsBodyAndNeighbours) {
+  const std::string slug = SlugPublishedAt("2023-01-11T21:44:00Z");
+  ASSERT_FALSE(slug.empty());
+  const ClientRun run = RunClient(absl::StrCat("article ", slug));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StartsWith(run.output, kSharedTitle)) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Thứ năm - 12/01/2023 04:44")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Author: Ngô Phương Văn")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Category: Thời sự")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "Ban Thường vụ Thành ủy vừa ban hành")) << run.output;
+  EXPECT_TRUE(absl::StrContains(
+      run.output, "Cover image caption: Lãnh đạo thành phố tiếp và làm việc với Đoàn"))
+      << run.output;
+  // This page names no publisher.
+  EXPECT_FALSE(absl::StrContains(run.output, "Source:")) << run.output;
+  // In its category the undated page (stamped at import) is newer and the 2022 page is older.
+  const size_t newer = run.output.find("Những tin mới hơn:");
+  const size_t older = run.output.find("Những tin cũ hơn:");
+  ASSERT_NE(newer, std::string::npos) << run.output;
+  ASSERT_NE(older, std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(kUndatedTitle, newer), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find(kTitle2022, older), std::string::npos) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output.substr(older), "Thứ hai - 05/09/2022 22:28"))
+      << run.output;
+}
+
+TEST_F(NewsClientTest, ArticleByIdMatchesArticleBySlug) {
+  const std::string slug = SlugPublishedAt("2022-04-25T07:41:00Z");
+  ASSERT_FALSE(slug.empty());
+  const ClientRun by_slug = RunClient(absl::StrCat("article ", slug));
+  ASSERT_EQ(by_slug.exit_code, 0) << by_slug.output;
+  EXPECT_TRUE(absl::StrContains(by_slug.output, "Source: PROVINCE INSPECTORATE")) << by_slug.output;
+  EXPECT_TRUE(absl::StrContains(by_slug.output, "Hà Văn Dương")) << by_slug.output;
+  // The oldest article has no older neighbour.
+  EXPECT_TRUE(absl::StrContains(by_slug.output, "Những tin cũ hơn:\n    (none)")) << by_slug.output;
+
+  const size_t id_at = by_slug.output.find("id: ");
+  ASSERT_NE(id_at, std::string::npos);
+  const std::string id =
+      by_slug.output.substr(id_at + 4, by_slug.output.find(' ', id_at + 4) - (id_at + 4));
+  const ClientRun by_id = RunClient(absl::StrCat("article ", id));
+  ASSERT_EQ(by_id.exit_code, 0) << by_id.output;
+  EXPECT_EQ(by_id.output, by_slug.output);
+}
+
+TEST_F(NewsClientTest, UnknownArticlePrintsNotFoundAndFails) {
+  const ClientRun by_id = RunClient("article 987654321");
+  EXPECT_NE(by_id.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(by_id.output, "GetArticle failed: NOT_FOUND")) << by_id.output;
+
+  const ClientRun by_slug = RunClient("article khong-co-bai-nay");
+  EXPECT_NE(by_slug.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(by_slug.output, "NOT_FOUND")) << by_slug.output;
+}
+
+TEST_F(NewsClientTest, BadArgumentPrintsTheFieldViolation) {
+  const ClientRun run = RunClient("feed --page_size=-1");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(run.output, "ListArticles failed: INVALID_ARGUMENT")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "  field page_size: ")) << run.output;
+}
+
+TEST_F(NewsClientTest, BadCommandLineIsAUsageError) {
+  EXPECT_EQ(RunClient("").exit_code, 2);
+  EXPECT_EQ(RunClient("no-such-command").exit_code, 2);
+  EXPECT_EQ(RunClient("feed --colour=red").exit_code, 2);
+  EXPECT_EQ(RunClient("feed --page_size=many").exit_code, 2);
+  EXPECT_EQ(RunClient("article").exit_code, 2);
+}
+
+TEST_F(NewsClientTest, CategoriesAndSourcesAreListed) {
+  const ClientRun categories = RunClient("categories");
+  ASSERT_EQ(categories.exit_code, 0) << categories.output;
+  EXPECT_TRUE(absl::StrContains(categories.output, "\tthoi-su\tThời sự")) << categories.output;
+
+  const ClientRun sources = RunClient("sources");
+  ASSERT_EQ(sources.exit_code, 0) << sources.output;
+  EXPECT_TRUE(absl::StrContains(sources.output, "PROVINCE INSPECTORATE")) << sources.output;
+  EXPECT_TRUE(absl::StrContains(sources.output, "\tDIC\n")) << sources.output;
+}
+
+TEST_F(NewsClientTest, ServicesListsWhatReflectionOffers) {
+  const ClientRun run = RunClient("services");
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "news.v1.ArticleService\n")) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "grpc.health.v1.Health\n")) << run.output;
+}
+
+TEST_F(NewsClientTest, HealthReportsServing) {
+  // The health monitor reports its first database check shortly after start-up.
+  ClientRun run;
+  for (int i = 0; i < 50; ++i) {
+    run = RunClient("health");
+    if (run.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_EQ(run.output, "SERVING\n");
+  const ClientRun article_service = RunClient("health --service=news.v1.ArticleService");
+  EXPECT_EQ(article_service.output, "SERVING\n");
+}
+
+TEST_F(NewsClientTest, UnreachableServerFailsWithinTheDeadline) {
+  // Nothing listens on port 1.
+  const ClientRun run = RunNewsClient("--server=127.0.0.1:1 --deadline_ms=1000 feed");
+  EXPECT_EQ(run.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(run.output, "ListArticles failed: UNAVAILABLE") ||
+              absl::StrContains(run.output, "ListArticles failed: DEADLINE_EXCEEDED"))
+      << run.output;
+}
+
+}  // namespace
+}  // namespace news

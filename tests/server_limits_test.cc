@@ -1,0 +1,163 @@
+// Overload, deadlines and the database role: request size limit, statement timeouts that follow
+// the call's deadline, jobs whose deadline passed in the queue are not run, and the news_app role
+// cannot change the schema.
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <future>
+#include <pqxx/pqxx>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/time/clock.h"
+#include "news/v1/article.grpc.pb.h"
+#include "server/db/database_pool.h"
+#include "tests/support/test_postgres.h"
+#include "tests/support/test_server.h"
+
+namespace news {
+namespace {
+
+using testing::ContextWithDeadline;
+
+class ServerLimitsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = testing::TestServer::Start("server_limits_test").release();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::ArticleService::NewStub(server_->channel).release();
+  }
+
+  static void TearDownTestSuite() {
+    delete stub_;
+    delete server_;
+  }
+
+  // Runs `work` on `pool` with `deadline` and waits for its status.
+  static absl::Status RunOn(db::DatabasePool& pool, absl::Time deadline,
+                            db::DatabasePool::Work work) {
+    std::promise<absl::Status> outcome;
+    pool.Submit(deadline, std::move(work),
+                [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
+    return outcome.get_future().get();
+  }
+
+  // SHOW statement_timeout on a worker of `pool`.
+  static std::string StatementTimeout(db::DatabasePool& pool, absl::Time deadline) {
+    std::string value;
+    const absl::Status status = RunOn(pool, deadline, [&value](pqxx::connection& db) {
+      value = pqxx::nontransaction(db).exec1("SHOW statement_timeout")[0].as<std::string>();
+      return absl::OkStatus();
+    });
+    EXPECT_TRUE(status.ok()) << status;
+    return value;
+  }
+
+  static inline testing::TestServer* server_ = nullptr;
+  static inline v1::ArticleService::Stub* stub_ = nullptr;
+};
+
+TEST_F(ServerLimitsTest, RequestsOver64KiBAreRefusedWithResourceExhausted) {
+  v1::GetArticleRequest request;
+  request.set_slug(std::string(100 * 1024, 'a'));
+  v1::Article article;
+  EXPECT_EQ(stub_->GetArticle(ContextWithDeadline().get(), request, &article).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+
+  // Just under the limit the request reaches the service, which judges the slug itself.
+  request.set_slug(std::string(60 * 1024, 'a'));
+  EXPECT_EQ(stub_->GetArticle(ContextWithDeadline().get(), request, &article).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(ServerLimitsTest, ConnectionsHaveADefaultStatementTimeout) {
+  db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
+  EXPECT_EQ(StatementTimeout(pool, absl::InfiniteFuture()), "5s");
+}
+
+TEST_F(ServerLimitsTest, StatementTimeoutShrinksToTheCallsDeadlineForThatJobOnly) {
+  db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
+  const std::string tight = StatementTimeout(pool, absl::Now() + absl::Milliseconds(800));
+  ASSERT_TRUE(absl::EndsWith(tight, "ms")) << tight;
+  int milliseconds = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(tight.substr(0, tight.size() - 2), &milliseconds)) << tight;
+  EXPECT_GT(milliseconds, 0);
+  EXPECT_LE(milliseconds, 800);
+  EXPECT_EQ(StatementTimeout(pool, absl::InfiniteFuture()), "5s");
+}
+
+TEST_F(ServerLimitsTest, AQueryRunningPastTheDeadlineIsCancelled) {
+  db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
+  const absl::Time start = absl::Now();
+  const absl::Status status =
+      RunOn(pool, absl::Now() + absl::Milliseconds(200), [](pqxx::connection& db) {
+        pqxx::work(db).exec("SELECT pg_sleep(5)");
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(status.code(), absl::StatusCode::kDeadlineExceeded) << status;
+  EXPECT_LT(absl::Now() - start, absl::Seconds(2));
+  // The connection is still usable, with the default timeout back.
+  EXPECT_EQ(StatementTimeout(pool, absl::InfiniteFuture()), "5s");
+}
+
+TEST_F(ServerLimitsTest, AJobWhoseDeadlinePassedInTheQueueIsNotRun) {
+  db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
+  std::promise<absl::Status> first;
+  pool.Submit(
+      absl::InfiniteFuture(),
+      [](pqxx::connection& db) {
+        pqxx::work(db).exec("SELECT pg_sleep(0.3)");
+        return absl::OkStatus();
+      },
+      [&first](absl::Status status) { first.set_value(status); });
+  std::atomic<bool> ran{false};
+  const absl::Status late =
+      RunOn(pool, absl::Now() + absl::Milliseconds(50), [&ran](pqxx::connection&) {
+        ran = true;
+        return absl::OkStatus();
+      });
+  EXPECT_EQ(late.code(), absl::StatusCode::kDeadlineExceeded) << late;
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(first.get_future().get().ok());
+}
+
+TEST_F(ServerLimitsTest, TheAppRoleCannotChangeTheSchemaButServesCalls) {
+  {
+    pqxx::connection admin(server_->database_url);
+    pqxx::nontransaction tx(admin);
+    tx.exec("DROP ROLE IF EXISTS news_web_test");
+    tx.exec("CREATE ROLE news_web_test LOGIN IN ROLE news_app");
+  }
+  const std::string app_url =
+      absl::StrReplaceAll(server_->database_url, {{"user=postgres", "user=news_web_test"}});
+  ASSERT_NE(app_url, server_->database_url);
+  pqxx::connection app(app_url);
+  for (const char* ddl : {"CREATE TABLE intruder (id int)", "DROP TABLE articles",
+                          "ALTER TABLE articles ADD COLUMN intruder int",
+                          "DELETE FROM schema_migrations", "TRUNCATE articles"}) {
+    pqxx::work tx(app);
+    EXPECT_THROW(tx.exec(ddl), pqxx::insufficient_privilege) << ddl;
+  }
+  {
+    pqxx::work tx(app);
+    EXPECT_NO_THROW(tx.exec("SELECT count(*) FROM articles"));
+    EXPECT_NO_THROW(tx.exec("INSERT INTO categories (slug, name) VALUES ('role-test', 'x')"));
+  }
+
+  ServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.database_url = app_url;
+  options.apply_migrations = false;
+  auto server = NewsServer::Start(options);
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = v1::ArticleService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", (*server)->port()), grpc::InsecureChannelCredentials()));
+  v1::ListCategoriesResponse categories;
+  EXPECT_TRUE(stub->ListCategories(ContextWithDeadline().get(), {}, &categories).ok());
+}
+
+}  // namespace
+}  // namespace news

@@ -1,0 +1,322 @@
+// news-load: a load generator for the news.v1 API. See README.md ("Load testing and
+// benchmarks") and `news-load --help`.
+
+#include <arpa/inet.h>
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <functional>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "tools/load/load_report.h"
+#include "tools/load/workload.h"
+
+ABSL_FLAG(std::string, target, "127.0.0.1:50051", "HOST:PORT of the server");
+ABSL_FLAG(std::string, mix, "get",
+          "RPCs and weights, e.g. get=70,list=20,categories=10 (a missing weight is 1); "
+          "RPCs: get, list, list_deep, categories, sources, related, search, most_viewed, "
+          "comments, create_comment");
+ABSL_FLAG(double, zipf, 0,
+          "0: pick article ids uniformly; >0: Zipf exponent over the discovered ids, newest "
+          "first (1.1 is a typical front page)");
+ABSL_FLAG(int, concurrency, 16, "closed loop: calls kept in flight (ignored with --rps)");
+ABSL_FLAG(double, rps, 0,
+          "open loop: calls per second on a fixed schedule; latency counts from each call's "
+          "scheduled send time, so a stalled server shows in the tail");
+ABSL_FLAG(absl::Duration, duration, absl::Seconds(10), "measured time, after the warm-up");
+ABSL_FLAG(absl::Duration, warmup, absl::Seconds(1), "load before measuring; not reported");
+ABSL_FLAG(int, connections, 1, "gRPC channels, each its own TCP connection; calls rotate");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(5), "per-call deadline");
+ABSL_FLAG(int64_t, max_requests, 0,
+          "stop after sending this many calls after the warm-up (0: no limit)");
+ABSL_FLAG(int, max_in_flight, 20000, "open loop: at most this many calls in flight");
+ABSL_FLAG(int, page_size, 20, "page_size of list calls");
+ABSL_FLAG(int64_t, deep_offset, 0, "list_deep: how many items deep its page starts");
+ABSL_FLAG(int64_t, discover_ids, 10000, "article ids to discover for get");
+ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
+          "how long to wait for the server to accept connections");
+ABSL_FLAG(uint64_t, seed, 1, "random seed for the mix and the ids");
+ABSL_FLAG(bool, json, false, "print the report as JSON instead of a table");
+ABSL_FLAG(bool, allow_remote, false, "allow a target outside the loopback interface");
+
+namespace news::load {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// True for 127.0.0.0/8, ::1, "localhost" and unix: sockets, with or without a gRPC scheme.
+bool IsLoopbackTarget(absl::string_view target) {
+  if (absl::StartsWith(target, "unix:")) return true;
+  for (absl::string_view scheme : {"dns:///", "ipv4:", "ipv6:"}) {
+    if (absl::ConsumePrefix(&target, scheme)) break;
+  }
+  absl::string_view host = target;
+  if (absl::ConsumePrefix(&host, "[")) {
+    host = host.substr(0, host.find(']'));
+  } else if (const size_t colon = host.rfind(':'); colon != absl::string_view::npos) {
+    host = host.substr(0, colon);
+  }
+  if (host == "localhost") return true;
+  const std::string address(host);
+  in_addr v4;
+  if (inet_pton(AF_INET, address.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  return inet_pton(AF_INET6, address.c_str(), &v6) == 1 &&
+         IN6_ARE_ADDR_EQUAL(&v6, &in6addr_loopback);
+}
+
+struct DriverOptions {
+  int concurrency;
+  double rps;
+  absl::Duration duration;
+  absl::Duration warmup;
+  absl::Duration deadline;
+  int64_t max_requests;
+  int max_in_flight;
+  int page_size;
+  uint64_t seed;
+};
+
+// Sends calls until the run ends, closed loop (each completion sends the next call) or open
+// loop (calls on a fixed schedule), and records every call sent after the warm-up.
+class LoadDriver {
+ public:
+  LoadDriver(const DriverOptions& options, std::vector<ChannelStubs>& channels,
+             const ArticlePicker& articles, const DiscoveredData& data,
+             const std::vector<MixEntry>& mix, LoadRecorder& recorder)
+      : options_(options),
+        channels_(channels),
+        articles_(articles),
+        data_(data),
+        mix_(mix),
+        recorder_(recorder) {
+    for (const MixEntry& entry : mix_) total_weight_ += entry.weight;
+  }
+
+  // Runs to the end and waits for the calls in flight; returns the measured window.
+  absl::Duration Run() {
+    start_ = Clock::now();
+    measure_start_ = start_ + absl::ToChronoNanoseconds(options_.warmup);
+    end_ = measure_start_ + absl::ToChronoNanoseconds(options_.duration);
+    if (options_.rps > 0) {
+      RunOpenLoop();
+    } else {
+      for (int i = 0; i < options_.concurrency; ++i) Send(Clock::now());
+    }
+    std::unique_lock lock(mutex_);
+    done_.wait_until(lock, end_, [&] { return stopped_ && in_flight_ == 0; });
+    if (!stopped_) StopLocked(end_);
+    done_.wait(lock, [&] { return in_flight_ == 0; });
+    // Stopped early by --max_requests: the window closes when the last call returned.
+    const Clock::time_point window_end = stopped_at_ < end_ ? last_completion_ : end_;
+    return absl::FromChrono(std::max(window_end - measure_start_, Clock::duration::zero()));
+  }
+
+ private:
+  void RunOpenLoop() {
+    const auto interval = std::chrono::duration<double>(1.0 / options_.rps);
+    for (int64_t k = 0;; ++k) {
+      const auto scheduled =
+          start_ + std::chrono::duration_cast<Clock::duration>(interval * static_cast<double>(k));
+      if (scheduled >= end_) return;
+      // A pacer that fell behind sends at once; the lateness counts in the calls' latency.
+      if (scheduled > Clock::now()) std::this_thread::sleep_until(scheduled);
+      while (in_flight_.load() >= options_.max_in_flight && Clock::now() < end_) {
+        std::this_thread::sleep_for(std::chrono::microseconds(100));
+      }
+      if (!Send(scheduled)) return;
+    }
+  }
+
+  // Sends one call whose latency counts from `scheduled`; false once the run is over.
+  bool Send(Clock::time_point scheduled) {
+    const bool measured = scheduled >= measure_start_;
+    if (Clock::now() >= end_ || (measured && options_.max_requests > 0 &&
+                                 measured_sent_.fetch_add(1) >= options_.max_requests)) {
+      std::lock_guard lock(mutex_);
+      if (!stopped_) StopLocked(std::min(Clock::now(), end_));
+      return false;
+    }
+    thread_local std::mt19937_64 rng(options_.seed ^
+                                     std::hash<std::thread::id>()(std::this_thread::get_id()));
+    int pick = std::uniform_int_distribution<int>(0, total_weight_ - 1)(rng);
+    int mix_index = 0;
+    while (pick >= mix_[mix_index].weight) pick -= mix_[mix_index++].weight;
+    in_flight_.fetch_add(1);
+    mix_[mix_index].rpc->start(CallSetup{
+        .stubs = channels_[sent_.fetch_add(1) % channels_.size()],
+        .articles = articles_,
+        .data = data_,
+        .page_size = options_.page_size,
+        .rng = rng,
+        .deadline = std::chrono::system_clock::now() + absl::ToChronoNanoseconds(options_.deadline),
+        .done = [this, mix_index, scheduled, measured](const grpc::Status& status, size_t bytes) {
+          const auto finished = Clock::now();
+          if (measured) {
+            recorder_.Record(mix_index, status.error_code(), absl::FromChrono(finished - scheduled),
+                             bytes);
+          }
+          if (options_.rps <= 0) Send(finished);
+          // Under the mutex, so that Run() cannot return while this thread still notifies.
+          std::lock_guard lock(mutex_);
+          last_completion_ = std::max(last_completion_, finished);
+          if (in_flight_.fetch_sub(1) == 1) done_.notify_all();
+        }});
+    return true;
+  }
+
+  void StopLocked(Clock::time_point at) {
+    stopped_ = true;
+    stopped_at_ = at;
+    done_.notify_all();
+  }
+
+  const DriverOptions options_;
+  std::vector<ChannelStubs>& channels_;
+  const ArticlePicker& articles_;
+  const DiscoveredData& data_;
+  const std::vector<MixEntry>& mix_;
+  LoadRecorder& recorder_;
+  int total_weight_ = 0;
+
+  Clock::time_point start_, measure_start_, end_;
+  std::atomic<int64_t> sent_{0};
+  // Calls sent after the warm-up, which --max_requests bounds.
+  std::atomic<int64_t> measured_sent_{0};
+  std::atomic<int64_t> in_flight_{0};
+  std::mutex mutex_;
+  std::condition_variable done_;
+  bool stopped_ = false;
+  Clock::time_point stopped_at_;
+  Clock::time_point last_completion_;
+};
+
+// absl flags are spelled with underscores; also accept the --max-requests spelling.
+std::vector<char*> NormalizeFlagNames(int argc, char** argv) {
+  std::vector<char*> args(argv, argv + argc);
+  for (char* arg : args) {
+    if (arg[0] != '-' || arg[1] != '-') continue;
+    for (char* c = arg + 2; *c != '\0' && *c != '='; ++c) {
+      if (*c == '-') *c = '_';
+    }
+  }
+  return args;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(
+      "Load-tests the news.v1 gRPC API: news-load --target=127.0.0.1:50051 "
+      "--mix=get=70,list=20,categories=10 --zipf=1.1 --concurrency=32 --duration=10s");
+  std::vector<char*> args = NormalizeFlagNames(argc, argv);
+  absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
+
+  const std::string target = absl::GetFlag(FLAGS_target);
+  if (!IsLoopbackTarget(target) && !absl::GetFlag(FLAGS_allow_remote)) {
+    std::fprintf(stderr,
+                 "news-load: refusing non-loopback target %s; pass --allow-remote to load a "
+                 "server you are allowed to load\n",
+                 target.c_str());
+    return 2;
+  }
+  absl::StatusOr<std::vector<MixEntry>> mix = ParseMix(absl::GetFlag(FLAGS_mix));
+  if (!mix.ok()) {
+    std::fprintf(stderr, "news-load: %s\n", std::string(mix.status().message()).c_str());
+    return 2;
+  }
+  const int connections = std::max(1, absl::GetFlag(FLAGS_connections));
+  if (absl::GetFlag(FLAGS_rps) <= 0 && absl::GetFlag(FLAGS_concurrency) <= 0) {
+    std::fprintf(stderr, "news-load: set --concurrency or --rps to a positive number\n");
+    return 2;
+  }
+
+  std::vector<ChannelStubs> channels;
+  for (int i = 0; i < connections; ++i) {
+    grpc::ChannelArguments arguments;
+    // Channels with equal arguments share one TCP connection; a distinct argument and a
+    // private subchannel pool make each channel its own connection.
+    arguments.SetInt("news_load.connection_index", i);
+    arguments.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    channels.emplace_back(
+        grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), arguments));
+    if (!channels.back().channel->WaitForConnected(
+            absl::ToChronoTime(absl::Now() + absl::GetFlag(FLAGS_connect_timeout)))) {
+      std::fprintf(stderr, "news-load: cannot connect to %s\n", target.c_str());
+      return 1;
+    }
+  }
+
+  bool needs_ids = false;
+  int64_t deep_offset = 0;
+  for (const MixEntry& entry : *mix) {
+    needs_ids |= entry.rpc->needs_article_ids;
+    if (entry.rpc->needs_deep_page) deep_offset = absl::GetFlag(FLAGS_deep_offset);
+  }
+  if (deep_offset < 0) {
+    std::fprintf(stderr, "news-load: --deep_offset must not be negative\n");
+    return 2;
+  }
+  absl::StatusOr<DiscoveredData> data =
+      Discover(channels[0], needs_ids ? absl::GetFlag(FLAGS_discover_ids) : 0, deep_offset,
+               absl::GetFlag(FLAGS_deadline) + absl::Seconds(5));
+  if (!data.ok()) {
+    std::fprintf(stderr, "news-load: %s\n", std::string(data.status().message()).c_str());
+    return 1;
+  }
+  if (needs_ids && (data->article_ids.empty() || data->search_queries.empty())) {
+    std::fprintf(stderr, "news-load: the server lists no articles to get\n");
+    return 1;
+  }
+  const ArticlePicker articles(data->article_ids, absl::GetFlag(FLAGS_zipf));
+
+  std::vector<std::string> names;
+  for (const MixEntry& entry : *mix) names.push_back(entry.rpc->name);
+  LoadRecorder recorder(names);
+  const DriverOptions options{
+      .concurrency = absl::GetFlag(FLAGS_concurrency),
+      .rps = absl::GetFlag(FLAGS_rps),
+      .duration = absl::GetFlag(FLAGS_duration),
+      .warmup = absl::GetFlag(FLAGS_warmup),
+      .deadline = absl::GetFlag(FLAGS_deadline),
+      .max_requests = absl::GetFlag(FLAGS_max_requests),
+      .max_in_flight = std::max(1, absl::GetFlag(FLAGS_max_in_flight)),
+      .page_size = absl::GetFlag(FLAGS_page_size),
+      .seed = absl::GetFlag(FLAGS_seed),
+  };
+  LoadDriver driver(options, channels, articles, *data, *mix, recorder);
+  RunDescription run{
+      .target = target,
+      .mode = options.rps > 0 ? "open" : "closed",
+      .concurrency = options.rps > 0 ? 0 : options.concurrency,
+      .rps = options.rps,
+      .connections = connections,
+      .zipf = absl::GetFlag(FLAGS_zipf),
+      .warmup = options.warmup,
+  };
+  run.measured = driver.Run();
+
+  const std::vector<RpcResult> results = WithTotal(recorder.Results());
+  const std::string report =
+      absl::GetFlag(FLAGS_json) ? FormatJson(run, results) : FormatTable(run, results);
+  std::fwrite(report.data(), 1, report.size(), stdout);
+  return 0;
+}
+
+}  // namespace
+}  // namespace news::load
+
+int main(int argc, char** argv) { return news::load::Main(argc, argv); }

@@ -1,0 +1,110 @@
+#ifndef NEWS_TOOLS_LOAD_WORKLOAD_H_
+#define NEWS_TOOLS_LOAD_WORKLOAD_H_
+
+// What news-load sends: the table of RPCs it can call (one entry per RPC; add new ones in
+// workload.cc), the weighted mix parsed from --mix, and the ids and page tokens discovered from
+// the server before the run, from which each call picks its request.
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/types/span.h"
+#include "news/v1/article.grpc.pb.h"
+#include "news/v1/comment.grpc.pb.h"
+#include "news/v1/discovery.grpc.pb.h"
+
+namespace news::load {
+
+// The stubs of every service news-load calls, on one channel.
+struct ChannelStubs {
+  explicit ChannelStubs(std::shared_ptr<grpc::Channel> channel);
+
+  std::shared_ptr<grpc::Channel> channel;
+  std::unique_ptr<v1::ArticleService::Stub> articles;
+  std::unique_ptr<v1::DiscoveryService::Stub> discovery;
+  std::unique_ptr<v1::CommentService::Stub> comments;
+};
+
+// Picks article ids: uniformly, or Zipf-distributed over the discovery order (newest first), so
+// that the newest stories take most reads as on a news front page.
+class ArticlePicker {
+ public:
+  // `zipf_exponent` 0 means uniform; otherwise P(rank k) is proportional to 1 / k^exponent.
+  ArticlePicker(std::vector<int64_t> ids, double zipf_exponent);
+
+  bool empty() const { return ids_.empty(); }
+  size_t size() const { return ids_.size(); }
+  // Requires !empty().
+  int64_t Pick(std::mt19937_64& rng) const;
+
+ private:
+  std::vector<int64_t> ids_;
+  // Cumulative probabilities by rank; empty for uniform.
+  std::vector<double> cumulative_;
+};
+
+// Server data the requests are made of, discovered before the run.
+struct DiscoveredData {
+  std::vector<int64_t> article_ids;
+  // The first two words of discovered titles (at most 1000), for search.
+  std::vector<std::string> search_queries;
+  // A ListArticles token that many items deep, for list_deep.
+  std::string deep_page_token;
+  int64_t deep_page_offset = 0;
+};
+
+// Called once per call with its final status and the size of the response message.
+using CallCompletion = std::function<void(const grpc::Status&, size_t response_bytes)>;
+
+// Everything one call needs to build and send its request.
+struct CallSetup {
+  ChannelStubs& stubs;
+  const ArticlePicker& articles;
+  const DiscoveredData& data;
+  int page_size;
+  std::mt19937_64& rng;
+  std::chrono::system_clock::time_point deadline;
+  CallCompletion done;
+};
+
+struct RpcKind {
+  // The name used in --mix.
+  const char* name;
+  const char* description;
+  bool needs_article_ids;
+  bool needs_deep_page;
+  // Starts one asynchronous call; setup.done runs exactly once, on a gRPC thread.
+  void (*start)(CallSetup setup);
+};
+
+// Every RPC news-load can send.
+absl::Span<const RpcKind> AllRpcKinds();
+
+struct MixEntry {
+  const RpcKind* rpc;
+  int weight;
+};
+
+// Parses "get=70,list=20,categories" (a missing weight means 1) into entries with positive
+// weights, in the order given. InvalidArgument names an unknown RPC, a bad or non-positive
+// weight, or a repeated RPC.
+absl::StatusOr<std::vector<MixEntry>> ParseMix(absl::string_view mix);
+
+// Pages through ListArticles (newest first, 100 per page) until it has `max_ids` ids and has
+// passed `deep_page_offset` items (when non-zero), or the feed ends. Fails with the first
+// non-OK status; FailedPrecondition when the feed is shorter than `deep_page_offset`.
+absl::StatusOr<DiscoveredData> Discover(ChannelStubs& stubs, size_t max_ids,
+                                        int64_t deep_page_offset, absl::Duration deadline);
+
+}  // namespace news::load
+
+#endif  // NEWS_TOOLS_LOAD_WORKLOAD_H_
