@@ -15,6 +15,7 @@
 #include "client-sample/article_commands.h"
 #include "client-sample/command.h"
 #include "client-sample/comment_commands.h"
+#include "client-sample/discovery_commands.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of news-server");
 ABSL_FLAG(int, deadline_ms, 5000, "deadline of every call, in milliseconds");
@@ -28,6 +29,7 @@ using CommandGroup = std::vector<Command> (*)();
 constexpr CommandGroup kCommandGroups[] = {
     ArticleCommands,
     CommentCommands,
+    DiscoveryCommands,
 };
 
 std::vector<Command> AllCommands() {

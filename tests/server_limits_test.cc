@@ -124,6 +124,35 @@ TEST_F(ServerLimitsTest, AJobWhoseDeadlinePassedInTheQueueIsNotRun) {
   EXPECT_TRUE(first.get_future().get().ok());
 }
 
+TEST_F(ServerLimitsTest, AFullQueueAnswersResourceExhaustedAtOnce) {
+  db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 1, nullptr});
+  auto sleep = [](pqxx::connection& db) {
+    pqxx::work(db).exec("SELECT pg_sleep(0.3)");
+    return absl::OkStatus();
+  };
+  std::promise<absl::Status> running;
+  std::promise<absl::Status> queued;
+  pool.Submit(absl::InfiniteFuture(), sleep,
+              [&running](absl::Status status) { running.set_value(status); });
+  // Let the worker take the first job, so the second one fills the queue.
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  while (pool.in_use() == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
+  ASSERT_EQ(pool.in_use(), 1u);
+  pool.Submit(absl::InfiniteFuture(), sleep,
+              [&queued](absl::Status status) { queued.set_value(status); });
+  std::atomic<bool> ran{false};
+  const absl::Time start = absl::Now();
+  const absl::Status refused = RunOn(pool, absl::InfiniteFuture(), [&ran](pqxx::connection&) {
+    ran = true;
+    return absl::OkStatus();
+  });
+  EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted) << refused;
+  EXPECT_LT(absl::Now() - start, absl::Milliseconds(50));
+  EXPECT_FALSE(ran);
+  EXPECT_TRUE(running.get_future().get().ok());
+  EXPECT_TRUE(queued.get_future().get().ok());
+}
+
 TEST_F(ServerLimitsTest, TheAppRoleCannotChangeTheSchemaButServesCalls) {
   {
     pqxx::connection admin(server_->database_url);

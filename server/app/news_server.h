@@ -65,6 +65,13 @@ struct ServerOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
   CommentRules comment_rules;
+  // In-memory caches of GetArticle by id and of first ListArticles pages
+  // (server/domain/article_cache.h): at most this many entries each, each served for at most
+  // article_cache_ttl after it was read. 0 turns them off (the default here, so that tests read
+  // their own writes; news-server turns them on).
+  size_t article_cache_entries = 0;
+  size_t feed_cache_entries = 0;
+  absl::Duration article_cache_ttl = absl::Seconds(1);
 };
 
 class NewsServer {
@@ -113,6 +120,8 @@ class NewsServer {
   ViewCounter view_counter_;
   SiteActivity site_activity_;
   ArticleCatalog article_catalog_;
+  ArticleCache article_cache_;
+  FeedPageCache feed_cache_;
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;
   DiscoveryGrpcService discovery_service_;

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -53,6 +54,14 @@ ABSL_FLAG(int, comment_flood_limit, news::EnvOr("COMMENT_FLOOD_LIMIT", 5),
 ABSL_FLAG(int, view_flush_seconds, news::EnvOr("VIEW_FLUSH_SECONDS", 5),
           "how often counted views and visits are written to the database; view counts lag by "
           "at most this (env VIEW_FLUSH_SECONDS)");
+ABSL_FLAG(int, article_cache_entries, news::EnvOr("ARTICLE_CACHE_ENTRIES", 10000),
+          "articles GetArticle keeps in memory; 0 turns the cache off (env ARTICLE_CACHE_ENTRIES)");
+ABSL_FLAG(int, feed_cache_entries, news::EnvOr("FEED_CACHE_ENTRIES", 1000),
+          "first ListArticles pages kept in memory (per filter and page size); 0 turns the cache "
+          "off (env FEED_CACHE_ENTRIES)");
+ABSL_FLAG(int, article_cache_ttl_ms, news::EnvOr("ARTICLE_CACHE_TTL_MS", 1000),
+          "how long a cached article or feed page is served; changes show within this "
+          "(env ARTICLE_CACHE_TTL_MS)");
 ABSL_FLAG(int, shutdown_grace_seconds, news::EnvOr("SHUTDOWN_GRACE_SECONDS", 10),
           "how long in-flight calls may run after SIGTERM (env SHUTDOWN_GRACE_SECONDS)");
 
@@ -97,6 +106,11 @@ int main(int argc, char** argv) {
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.view_flush_interval = absl::Seconds(absl::GetFlag(FLAGS_view_flush_seconds));
+  options.article_cache_entries =
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_article_cache_entries)));
+  options.feed_cache_entries =
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_feed_cache_entries)));
+  options.article_cache_ttl = absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_ttl_ms));
   options.comment_rules.moderation = *comment_moderation;
   options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
   auto server = news::NewsServer::Start(options);

@@ -102,9 +102,13 @@ bool DatabasePool::EnsureConnected(std::unique_ptr<pqxx::connection>& connection
     }
     if (options_.on_connect) options_.on_connect(*fresh);
     connection = std::move(fresh);
+    if (connect_failing_.exchange(false)) spdlog::info("database connection restored");
     return true;
   } catch (const std::exception& e) {
-    spdlog::warn("cannot connect to the database: {}", e.what());
+    // One warning per outage, not one per worker and retry.
+    if (!connect_failing_.exchange(true)) {
+      spdlog::warn("cannot connect to the database: {}", e.what());
+    }
     return false;
   }
 }
@@ -134,8 +138,11 @@ void DatabasePool::RunWorker() {
       continue;
     }
     const absl::Duration time_left = job.deadline - now;
-    const bool tighten_timeout =
-        options_.statement_timeout > absl::ZeroDuration() && time_left < options_.statement_timeout;
+    // Tightening costs two extra round trips, so only calls with a much shorter deadline than the
+    // default pay for it; the others may overrun their deadline by less than the default, which
+    // still bounds how long they hold the connection.
+    const bool tighten_timeout = options_.statement_timeout > absl::ZeroDuration() &&
+                                 time_left < options_.statement_timeout / 2;
     bool broken = false;
     absl::Status status = RunAndClassify(
         [&](pqxx::connection& db) {

@@ -42,9 +42,9 @@ struct PoolOptions {
   size_t max_queue = 2048;
   // Runs on every new connection before it serves jobs (prepared statements, session settings).
   std::function<void(pqxx::connection&)> on_connect;
-  // Default statement_timeout of every connection (zero: none). A job whose deadline is nearer
-  // runs with statement_timeout set to the time left, so a call past its deadline stops its
-  // query instead of holding the connection.
+  // Default statement_timeout of every connection (zero: none). A job with less than half of it
+  // left before its deadline runs with statement_timeout set to the time left, so a call past
+  // its deadline stops its query instead of holding the connection.
   absl::Duration statement_timeout = absl::Seconds(5);
   // Optional; must outlive the pool.
   PoolObserver* observer = nullptr;
@@ -103,6 +103,7 @@ class DatabasePool {
   std::deque<Job> queue_;
   bool stopping_ = false;
   std::atomic<size_t> in_use_{0};
+  std::atomic<bool> connect_failing_{false};
   std::vector<std::thread> workers_;
 };
 

@@ -29,7 +29,8 @@ absl::StatusOr<v1::Article> ArticleCatalog::GetArticle(
       break;
     case v1::GetArticleRequest::kSlug:
       if (request.slug().empty() || request.slug().size() > kMaxSlugBytes ||
-          !text::IsValidUtf8(request.slug())) {
+          !text::IsValidUtf8(request.slug()) ||
+          text::HasControlCharacters(request.slug(), /*allow_newline=*/false)) {
         return InvalidFieldError("slug", "must be a non-empty article slug");
       }
       article = articles.FindPublishedBySlug(request.slug());
@@ -53,8 +54,10 @@ absl::StatusOr<v1::ListArticlesResponse> ArticleCatalog::ListArticles(
   storage::FeedFilter filter{request.category_id(), request.source_id(), ""};
   if (!request.tag().empty()) {
     absl::StatusOr<std::string> tag = text::ToNfc(request.tag());
-    if (!tag.ok() || text::CodePointCount(*tag) > kMaxTagCodePoints) {
-      violations.Add("tag", "must be valid UTF-8 of at most 100 characters");
+    if (!tag.ok() || text::CodePointCount(*tag) > kMaxTagCodePoints ||
+        text::HasControlCharacters(*tag, /*allow_newline=*/false)) {
+      violations.Add("tag", "must be valid UTF-8 of at most 100 characters, without control "
+                            "characters");
     } else {
       filter.tag = *std::move(tag);
     }

@@ -51,7 +51,8 @@ absl::StatusOr<v1::ListRelatedArticlesResponse> DiscoveryCatalog::ListRelatedArt
   if (!page_size.ok()) violations.Add("page_size", "must not be negative");
   if (!violations.empty()) return violations.ToStatus();
 
-  pqxx::read_transaction tx(db);
+  // Single-statement reads need no transaction block; autocommit saves two round trips.
+  pqxx::nontransaction tx(db);
   std::vector<v1::RelatedArticle> related =
       storage::RelatedStore(tx).ListRelated(request.article_id(), *page_size);
   if (related.empty()) {
@@ -103,7 +104,7 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
 
   storage::SearchQuery search{text::AllWordsQuery(words), text::PhraseQuery(words),
                               TitleQuery(words), request.category_id(), request.source_id()};
-  pqxx::read_transaction tx(db);
+  pqxx::nontransaction tx(db);
   std::vector<storage::SearchHit> hits =
       storage::SearchStore(tx).Search(search, after_score, after_id, *page_size + 1);
   v1::SearchArticlesResponse response;
@@ -116,15 +117,14 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
     *result->mutable_article() = std::move(hit.article);
   }
   if (more) {
-    response.set_next_page_token(tokens_.Encode(scope, {hits.back().score_key,
-                                                        response.results().rbegin()->article().id()}));
+    response.set_next_page_token(tokens_.Encode(
+        scope, {hits.back().score_key, response.results().rbegin()->article().id()}));
   }
   return response;
 }
 
 absl::StatusOr<v1::ListMostViewedArticlesResponse> DiscoveryCatalog::ListMostViewedArticles(
-    pqxx::connection& db, const v1::ListMostViewedArticlesRequest& request,
-    absl::Time now) const {
+    pqxx::connection& db, const v1::ListMostViewedArticlesRequest& request, absl::Time now) const {
   FieldViolations violations;
   absl::StatusOr<int> page_size =
       ResolvePageSize(request.page_size(), kMostViewedDefaultSize, kMostViewedMaxSize);
@@ -148,7 +148,7 @@ absl::StatusOr<v1::ListMostViewedArticlesResponse> DiscoveryCatalog::ListMostVie
   }
   if (!violations.empty()) return violations.ToStatus();
 
-  pqxx::read_transaction tx(db);
+  pqxx::nontransaction tx(db);
   storage::ViewStore store(tx);
   std::vector<v1::MostViewedArticle> articles =
       window_days == 0

@@ -38,8 +38,7 @@ class DiscoveryCatalog {
   // The most viewed published articles of the window ending on `now`'s local day.
   // InvalidArgument ("window", "page_size") for an unknown window or a negative size.
   absl::StatusOr<v1::ListMostViewedArticlesResponse> ListMostViewedArticles(
-      pqxx::connection& db, const v1::ListMostViewedArticlesRequest& request,
-      absl::Time now) const;
+      pqxx::connection& db, const v1::ListMostViewedArticlesRequest& request, absl::Time now) const;
 
   // Online clients of this instance at `now` and the stored visit total plus this instance's
   // unflushed visits.

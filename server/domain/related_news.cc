@@ -1,5 +1,3 @@
-#include "absl/time/clock.h"
-#include <cstdio>
 #include "server/domain/related_news.h"
 
 #include <algorithm>
@@ -22,12 +20,11 @@ constexpr size_t kFallbackBelow = 5;
 // Grammatical words: neither terms themselves nor halves of a bigram.
 const std::unordered_set<std::string>& FunctionSyllables() {
   static const auto* syllables = new std::unordered_set<std::string>{
-      "cua", "va",   "cac",  "la",   "cho",  "voi", "trong", "nhung", "duoc", "co",
-      "mot", "de",   "da",   "se",   "thi",  "ma",  "nay",   "do",    "tai",  "ve",
-      "theo", "tu",  "khi",  "den",  "nhu",  "tren", "sau",  "cung",  "con",  "o",
-      "bi",  "rat",  "hon",  "nhieu", "vao", "ra",  "len",   "nhat",  "tat",  "ca",
-      "khong", "hay", "hoac", "neu",  "vi",  "boi", "nen",   "the",   "ay",   "kia",
-      "van", "lai",  "moi",  "qua",  "viec", "cu",  "ngay",  "thang", "nam",  "so"};
+      "cua", "va",   "cac", "la",   "cho",   "voi", "trong", "nhung", "duoc", "co",    "mot", "de",
+      "da",  "se",   "thi", "ma",   "nay",   "do",  "tai",   "ve",    "theo", "tu",    "khi", "den",
+      "nhu", "tren", "sau", "cung", "con",   "o",   "bi",    "rat",   "hon",  "nhieu", "vao", "ra",
+      "len", "nhat", "tat", "ca",   "khong", "hay", "hoac",  "neu",   "vi",   "boi",   "nen", "the",
+      "ay",  "kia",  "van", "lai",  "moi",   "qua", "viec",  "cu",    "ngay", "thang", "nam", "so"};
   return *syllables;
 }
 
@@ -35,10 +32,10 @@ const std::unordered_set<std::string>& FunctionSyllables() {
 // ("nhan dan", "tinh uy").
 const std::unordered_set<std::string>& CommonSyllables() {
   static const auto* syllables = new std::unordered_set<std::string>{
-      "tinh", "nhan", "dan",  "nguoi", "cong", "tac",  "thuc", "hien", "phat", "trien",
-      "xa",   "hoi",  "nuoc", "quan",  "ban",  "chi",  "dong", "hoat", "to",   "chuc",
-      "tang", "cuong", "nang", "cao",  "hieu", "dai",  "hoc",  "thanh", "pho", "trung",
-      "uong", "vien", "chu",  "truong", "kinh", "te",  "dia",  "phuong", "vu",  "cap"};
+      "tinh", "nhan",  "dan",  "nguoi",  "cong", "tac", "thuc", "hien",   "phat", "trien",
+      "xa",   "hoi",   "nuoc", "quan",   "ban",  "chi", "dong", "hoat",   "to",   "chuc",
+      "tang", "cuong", "nang", "cao",    "hieu", "dai", "hoc",  "thanh",  "pho",  "trung",
+      "uong", "vien",  "chu",  "truong", "kinh", "te",  "dia",  "phuong", "vu",   "cap"};
   return *syllables;
 }
 
@@ -134,8 +131,8 @@ void IndexRelatedNews(pqxx::transaction_base& tx, const ArticleText& article, bo
   std::vector<storage::ScoredArticle> list(
       matches.begin(), matches.begin() + std::min<size_t>(matches.size(), kRelatedListSize));
   if (list.size() < kFallbackBelow) {
-    for (int64_t id : store.SameTagOrCategory(article.id, article.tags, article.category_id,
-                                              kRelatedListSize)) {
+    for (int64_t id :
+         store.SameTagOrCategory(article.id, article.tags, article.category_id, kRelatedListSize)) {
       if (list.size() >= static_cast<size_t>(kRelatedListSize)) break;
       const bool listed = std::any_of(list.begin(), list.end(),
                                       [id](const auto& entry) { return entry.article_id == id; });
@@ -170,7 +167,6 @@ void RelatedNewsBatch::Write(pqxx::transaction_base& tx) {
   const std::unordered_map<std::string, int64_t> stored_frequencies =
       store.DocumentFrequencies(distinct);
   store.AddDocumentFrequencies(distinct, batch_counts);
-  fprintf(stderr,"R1 %f\n", absl::ToDoubleSeconds(absl::Now()-absl::UnixEpoch()));
   const int64_t documents = store.AddToDocumentCount(static_cast<int64_t>(entries_.size()));
   auto frequency = [&](const std::string& term) {
     const auto stored = stored_frequencies.find(term);
@@ -182,17 +178,15 @@ void RelatedNewsBatch::Write(pqxx::transaction_base& tx) {
   std::unordered_map<std::string, std::vector<std::pair<size_t, double>>> postings;
   std::vector<std::pair<int64_t, storage::WeightedTerm>> term_rows;
   for (size_t i = 0; i < entries_.size(); ++i) {
-    vectors[i] = StrongestTerms(entries_[i].term_counts, frequency, documents,
-                                kStoredTermsPerArticle);
+    vectors[i] =
+        StrongestTerms(entries_[i].term_counts, frequency, documents, kStoredTermsPerArticle);
     entries_[i].term_counts.clear();
     for (const auto& term : vectors[i]) {
       postings[term.term].emplace_back(i, term.weight);
       term_rows.emplace_back(entries_[i].text.id, term);
     }
   }
-  fprintf(stderr,"R1b %f\n", absl::ToDoubleSeconds(absl::Now()-absl::UnixEpoch()));
   store.CopyTerms(term_rows);
-  fprintf(stderr,"R2 %f\n", absl::ToDoubleSeconds(absl::Now()-absl::UnixEpoch()));
   term_rows.clear();
 
   // Newest first per category, for the fallback.
@@ -227,12 +221,11 @@ void RelatedNewsBatch::Write(pqxx::transaction_base& tx) {
       if (scores[other] >= kMinRelatedScore) ranked.emplace_back(scores[other], other);
     }
     const size_t kept = std::min<size_t>(ranked.size(), kRelatedListSize);
-    std::partial_sort(ranked.begin(), ranked.begin() + kept, ranked.end(),
-                      [&](const auto& a, const auto& b) {
-                        return a.first != b.first ? a.first > b.first
-                                                  : entries_[a.second].text.id <
-                                                        entries_[b.second].text.id;
-                      });
+    std::partial_sort(
+        ranked.begin(), ranked.begin() + kept, ranked.end(), [&](const auto& a, const auto& b) {
+          return a.first != b.first ? a.first > b.first
+                                    : entries_[a.second].text.id < entries_[b.second].text.id;
+        });
     ranked.resize(kept);
     std::unordered_set<size_t> listed;
     for (const auto& [score, other] : ranked) {
@@ -247,9 +240,7 @@ void RelatedNewsBatch::Write(pqxx::transaction_base& tx) {
       }
     }
   }
-  fprintf(stderr,"R3b %f\n", absl::ToDoubleSeconds(absl::Now()-absl::UnixEpoch()));
   store.CopyRelated(related_rows);
-  fprintf(stderr,"R4 %f\n", absl::ToDoubleSeconds(absl::Now()-absl::UnixEpoch()));
   entries_.clear();
 }
 

@@ -8,11 +8,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <pqxx/pqxx>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "server/storage/related_store.h"
 #include "server/text/search_document.h"

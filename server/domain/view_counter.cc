@@ -47,8 +47,8 @@ void ViewCounter::ForgetExpired(absl::Time now) {
   }
 }
 
-absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views,
-                                 SiteActivity& activity, absl::Time now) {
+absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views, SiteActivity& activity,
+                                 absl::Time now) {
   const ViewCounter::PendingViews pending = views.TakePending(now);
   const int64_t visits = activity.TakePendingVisits(now);
   if (pending.empty() && visits == 0) return absl::OkStatus();

@@ -10,11 +10,10 @@
 #include <cstdint>
 #include <map>
 #include <mutex>
+#include <pqxx/pqxx>
 #include <string>
 #include <unordered_map>
 #include <utility>
-
-#include <pqxx/pqxx>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -59,8 +58,8 @@ std::string LocalDay(absl::Time time);
 
 // Writes the pending views of `views` and pending visits of `activity` in one transaction on
 // `db`. On failure the counts are put back for the next flush and the error is returned.
-absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views,
-                                 SiteActivity& activity, absl::Time now);
+absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views, SiteActivity& activity,
+                                 absl::Time now);
 
 }  // namespace news
 

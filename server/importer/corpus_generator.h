@@ -10,7 +10,6 @@
 
 #include <cstdint>
 #include <functional>
-
 #include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"

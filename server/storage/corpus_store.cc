@@ -57,8 +57,7 @@ void CorpusStore::CopyComments(const std::vector<GeneratedComment>& comments) {
   for (const GeneratedComment& c : comments) {
     const std::string create_time = TimestampText(c.create_time_micros);
     stream << std::make_tuple(c.article_id, c.client_id, c.request_id, c.author_name, c.body,
-                              c.body_key_sha256, std::string("approved"), create_time,
-                              create_time);
+                              c.body_key_sha256, std::string("approved"), create_time, create_time);
   }
   stream.complete();
 }

@@ -6,10 +6,9 @@
 // exceptions on database errors.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 namespace news::storage {
 

@@ -41,9 +41,10 @@ std::vector<ScoredArticle> ReadScored(const pqxx::result& result) {
 void RelatedStore::Prepare(pqxx::connection& connection) {
   connection.prepare("related_terms_of", "SELECT term FROM article_terms WHERE article_id = $1");
   connection.prepare("related_delete_terms", "DELETE FROM article_terms WHERE article_id = $1");
-  connection.prepare("related_insert_terms",
-                     "INSERT INTO article_terms (article_id, term, weight) "
-                     "SELECT $1, term, weight FROM unnest($2::text[], $3::float8[]) AS t(term, weight)");
+  connection.prepare(
+      "related_insert_terms",
+      "INSERT INTO article_terms (article_id, term, weight) "
+      "SELECT $1, term, weight FROM unnest($2::text[], $3::float8[]) AS t(term, weight)");
   connection.prepare(
       "related_add_frequencies",
       "INSERT INTO term_document_frequencies AS f (term, documents) "
@@ -55,20 +56,18 @@ void RelatedStore::Prepare(pqxx::connection& connection) {
   connection.prepare("related_add_document_count",
                      "UPDATE indexed_document_count SET documents = documents + $1 "
                      "RETURNING documents");
-  connection.prepare(
-      "related_score_candidates",
-      "SELECT t.article_id, sum(q.weight * t.weight) AS score "
-      "FROM unnest($2::text[], $3::float8[]) AS q(term, weight) "
-      "JOIN term_document_frequencies f ON f.term = q.term AND f.documents <= $4 "
-      "JOIN article_terms t ON t.term = q.term "
-      "JOIN articles a ON a.id = t.article_id AND a.status = 'published' "
-      "WHERE t.article_id <> $1 GROUP BY t.article_id "
-      "ORDER BY score DESC, t.article_id LIMIT $5");
-  connection.prepare(
-      "related_same_tag_or_category",
-      "SELECT id FROM articles WHERE status = 'published' AND id <> $1 "
-      "AND (tags && $2::text[] OR category_id = $3) "
-      "ORDER BY (tags && $2::text[]) DESC, publish_time DESC, id DESC LIMIT $4");
+  connection.prepare("related_score_candidates",
+                     "SELECT t.article_id, sum(q.weight * t.weight) AS score "
+                     "FROM unnest($2::text[], $3::float8[]) AS q(term, weight) "
+                     "JOIN term_document_frequencies f ON f.term = q.term AND f.documents <= $4 "
+                     "JOIN article_terms t ON t.term = q.term "
+                     "JOIN articles a ON a.id = t.article_id AND a.status = 'published' "
+                     "WHERE t.article_id <> $1 GROUP BY t.article_id "
+                     "ORDER BY score DESC, t.article_id LIMIT $5");
+  connection.prepare("related_same_tag_or_category",
+                     "SELECT id FROM articles WHERE status = 'published' AND id <> $1 "
+                     "AND (tags && $2::text[] OR category_id = $3) "
+                     "ORDER BY (tags && $2::text[]) DESC, publish_time DESC, id DESC LIMIT $4");
   connection.prepare("related_delete_list", "DELETE FROM related_articles WHERE article_id = $1");
   connection.prepare("related_insert_list",
                      "INSERT INTO related_articles (article_id, related_id, score) "
@@ -90,7 +89,9 @@ void RelatedStore::Prepare(pqxx::connection& connection) {
                      absl::StrCat("SELECT r.score, ", kArticleSummaryColumns,
                                   " FROM related_articles r JOIN ", kArticleSummaryFrom,
                                   " ON a.id = r.related_id WHERE r.article_id = $1"
-                                  " AND a.status = 'published'"
+                                  " AND a.status = 'published' AND EXISTS (SELECT 1 FROM"
+                                  " articles source WHERE source.id = $1"
+                                  " AND source.status = 'published')"
                                   " ORDER BY r.score DESC, r.related_id LIMIT $2"));
 }
 
@@ -105,8 +106,7 @@ std::vector<std::string> RelatedStore::TermsOf(int64_t article_id) {
 void RelatedStore::ReplaceTerms(int64_t article_id, const std::vector<WeightedTerm>& terms) {
   tx_.exec_prepared("related_delete_terms", article_id);
   if (terms.empty()) return;
-  tx_.exec_prepared("related_insert_terms", article_id, TermsLiteral(terms),
-                    WeightsLiteral(terms));
+  tx_.exec_prepared("related_insert_terms", article_id, TermsLiteral(terms), WeightsLiteral(terms));
 }
 
 void RelatedStore::AdjustDocumentFrequencies(const std::vector<std::string>& added,

@@ -6,11 +6,10 @@
 // caller's transaction and throw pqxx exceptions on database errors.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <unordered_map>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "news/v1/discovery.pb.h"
 
@@ -83,7 +82,8 @@ class RelatedStore {
   void CopyTerms(const std::vector<std::pair<int64_t, WeightedTerm>>& rows);
   void CopyRelated(const std::vector<RelatedPair>& rows);
 
-  // The stored list of `article_id`, best first, published articles only, at most `limit`.
+  // The stored list of `article_id`, best first, published articles only, at most `limit`;
+  // empty when `article_id` itself is not published.
   std::vector<v1::RelatedArticle> ListRelated(int64_t article_id, int limit);
 
  private:

@@ -9,21 +9,24 @@ namespace news::storage {
 void SearchStore::Prepare(pqxx::connection& connection) {
   connection.prepare("search_set_document",
                      "UPDATE articles SET search_document = $2::tsvector WHERE id = $1");
-  // The inner query only touches the GIN index and the matching rows; the summary columns are
-  // read for the page alone.
+  // Each match is scored exactly once (the materialised CTE stops the planner from pushing the
+  // keyset condition into the scan, which would score every row twice), and only the page's
+  // rows are joined for their summaries.
   connection.prepare(
       "search_articles",
       absl::StrCat(
-          "SELECT m.score_key, a.body_paragraphs, ", kArticleSummaryColumns, " FROM (",
+          "WITH scored AS MATERIALIZED ("
           " SELECT a.id, ((CASE WHEN a.search_document @@ $3::tsquery THEN 2 ELSE 0 END"
           "  + CASE WHEN a.search_document @@ $2::tsquery THEN 1 ELSE 0 END"
           "  + ts_rank_cd(a.search_document, $1::tsquery, 32)) * 1000000)::bigint AS score_key"
           " FROM articles a WHERE a.status = 'published' AND a.search_document @@ $1::tsquery"
           " AND ($4::bigint = 0 OR a.category_id = $4) AND ($5::bigint = 0 OR a.source_id = $5)"
-          ") m JOIN ",
-          kArticleSummaryFrom,
-          " ON a.id = m.id WHERE (m.score_key, m.id) < ($6, $7)"
-          " ORDER BY m.score_key DESC, m.id DESC LIMIT $8"));
+          "), page AS ("
+          " SELECT id, score_key FROM scored WHERE (score_key, id) < ($6, $7)"
+          " ORDER BY score_key DESC, id DESC LIMIT $8"
+          ") SELECT m.score_key, a.body_paragraphs, ",
+          kArticleSummaryColumns, " FROM page m JOIN ", kArticleSummaryFrom,
+          " ON a.id = m.id ORDER BY m.score_key DESC, m.id DESC"));
 }
 
 void SearchStore::SetDocument(int64_t article_id, const std::string& document) {
@@ -34,11 +37,10 @@ std::vector<SearchHit> SearchStore::Search(const SearchQuery& query, int64_t aft
                                            int64_t after_id, int limit) {
   std::vector<SearchHit> hits;
   for (const auto& row :
-       tx_.exec_prepared("search_articles", query.all_words, query.phrase,
-                         query.all_words_in_title, query.category_id, query.source_id,
-                         after_score_key, after_id, limit)) {
-    hits.push_back(SearchHit{ReadArticleSummary(row, 2), db::ParseTextArray(row[1]),
-                             row[0].as<int64_t>()});
+       tx_.exec_prepared("search_articles", query.all_words, query.phrase, query.all_words_in_title,
+                         query.category_id, query.source_id, after_score_key, after_id, limit)) {
+    hits.push_back(
+        SearchHit{ReadArticleSummary(row, 2), db::ParseTextArray(row[1]), row[0].as<int64_t>()});
   }
   return hits;
 }

@@ -5,10 +5,9 @@
 // Methods run in the caller's transaction and throw pqxx exceptions on database errors.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "news/v1/article.pb.h"
 
@@ -43,8 +42,8 @@ class SearchStore {
   // Up to `limit` published articles matching `query.all_words`, ranked by: all words in the
   // title (+2), the exact phrase anywhere (+1), then ts_rank_cd normalised into [0, 1); after
   // the keyset position (`after_score_key`, `after_id`), best first.
-  std::vector<SearchHit> Search(const SearchQuery& query, int64_t after_score_key,
-                                int64_t after_id, int limit);
+  std::vector<SearchHit> Search(const SearchQuery& query, int64_t after_score_key, int64_t after_id,
+                                int limit);
 
  private:
   pqxx::transaction_base& tx_;

@@ -30,12 +30,13 @@ void ViewStore::Prepare(pqxx::connection& connection) {
                      " JOIN (SELECT id FROM articles WHERE id = ANY($1::bigint[])"
                      "       ORDER BY id FOR UPDATE) locked ON locked.id = u.article_id"
                      " GROUP BY u.article_id) v WHERE a.id = v.article_id");
-  connection.prepare("views_add_daily",
-                     "INSERT INTO article_daily_views AS d (article_id, day, views)"
-                     " SELECT u.article_id, u.day, u.views"
-                     " FROM unnest($1::bigint[], $2::date[], $3::bigint[]) AS u(article_id, day, views)"
-                     " JOIN articles a ON a.id = u.article_id ORDER BY u.article_id, u.day"
-                     " ON CONFLICT (article_id, day) DO UPDATE SET views = d.views + EXCLUDED.views");
+  connection.prepare(
+      "views_add_daily",
+      "INSERT INTO article_daily_views AS d (article_id, day, views)"
+      " SELECT u.article_id, u.day, u.views"
+      " FROM unnest($1::bigint[], $2::date[], $3::bigint[]) AS u(article_id, day, views)"
+      " JOIN articles a ON a.id = u.article_id ORDER BY u.article_id, u.day"
+      " ON CONFLICT (article_id, day) DO UPDATE SET views = d.views + EXCLUDED.views");
   connection.prepare("views_add_counter",
                      "INSERT INTO site_counters AS c (name, value) VALUES ($1, $2)"
                      " ON CONFLICT (name) DO UPDATE SET value = c.value + EXCLUDED.value"
@@ -43,17 +44,18 @@ void ViewStore::Prepare(pqxx::connection& connection) {
   connection.prepare("views_counter",
                      "SELECT coalesce((SELECT value FROM site_counters WHERE name = $1), 0)");
   connection.prepare("views_most_viewed_since",
-                     absl::StrCat("SELECT v.views, ", kArticleSummaryColumns, " FROM ("
+                     absl::StrCat("SELECT v.views, ", kArticleSummaryColumns,
+                                  " FROM ("
                                   " SELECT article_id, sum(views) AS views FROM article_daily_views"
                                   " WHERE day >= $1::date GROUP BY article_id) v JOIN ",
                                   kArticleSummaryFrom,
                                   " ON a.id = v.article_id WHERE a.status = 'published'"
                                   " ORDER BY v.views DESC, a.id DESC LIMIT $2"));
-  connection.prepare("views_most_viewed_ever",
-                     absl::StrCat("SELECT a.view_count, ", kArticleSummaryColumns, " FROM ",
-                                  kArticleSummaryFrom,
-                                  " WHERE a.status = 'published'"
-                                  " ORDER BY a.view_count DESC, a.id DESC LIMIT $1"));
+  connection.prepare(
+      "views_most_viewed_ever",
+      absl::StrCat("SELECT a.view_count, ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
+                   " WHERE a.status = 'published'"
+                   " ORDER BY a.view_count DESC, a.id DESC LIMIT $1"));
 }
 
 void ViewStore::AddViews(const std::vector<DailyViews>& views) {

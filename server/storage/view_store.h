@@ -6,10 +6,9 @@
 // caller's transaction and throw pqxx exceptions on database errors.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "news/v1/discovery.pb.h"
 

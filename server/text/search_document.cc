@@ -1,7 +1,7 @@
 #include "server/text/search_document.h"
 
 #include <algorithm>
-#include <map>
+#include <unordered_map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -84,23 +84,32 @@ ArticleWords SplitArticleWords(absl::string_view title, absl::string_view summar
 }
 
 std::string SearchDocument(const ArticleWords& words) {
-  // word -> positions with their weight letter; std::map keeps the literal deterministic.
-  std::map<std::string, std::vector<std::string>> positions;
+  // word -> "3A,17C,..." and how many positions it holds.
+  std::unordered_map<std::string, std::pair<std::string, size_t>> positions;
   int position = 0;
   auto add = [&](const std::vector<std::string>& part, char weight) {
     for (const std::string& word : part) {
       if (++position > kMaxPosition) return;
-      std::vector<std::string>& entries = positions[word];
-      if (entries.size() < kMaxPositionsPerWord) entries.push_back(absl::StrCat(position, absl::string_view(&weight, 1)));
+      auto& [list, count] = positions[word];
+      if (count == kMaxPositionsPerWord) continue;
+      if (count++ > 0) list.push_back(',');
+      absl::StrAppend(&list, position);
+      list.push_back(weight);
     }
   };
   add(words.title, 'A');
   add(words.summary, 'B');
   add(words.body, 'C');
+  // Sorted, so that the literal is the same whatever the hash order.
+  std::vector<const std::pair<const std::string, std::pair<std::string, size_t>>*> sorted;
+  sorted.reserve(positions.size());
+  for (const auto& entry : positions) sorted.push_back(&entry);
+  std::sort(sorted.begin(), sorted.end(),
+            [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string literal;
-  for (const auto& [word, entries] : positions) {
+  for (const auto* entry : sorted) {
     if (!literal.empty()) literal.push_back(' ');
-    absl::StrAppend(&literal, "'", word, "':", absl::StrJoin(entries, ","));
+    absl::StrAppend(&literal, "'", entry->first, "':", entry->second.first);
   }
   return literal;
 }
@@ -122,8 +131,9 @@ std::string HighlightSnippet(absl::string_view text, const std::vector<std::stri
   const auto first_match = std::find_if(words.begin(), words.end(), matches);
   if (first_match == words.end()) return "";
   const size_t first_index = static_cast<size_t>(first_match - words.begin());
-  const size_t start = first_index > kWordsBeforeFirstMatch ? first_index - kWordsBeforeFirstMatch
-                                                            : 0;
+  // Some context before the first match, but never so much that the match falls off the end.
+  const size_t before = std::min(kWordsBeforeFirstMatch, max_words / 3);
+  const size_t start = first_index > before ? first_index - before : 0;
   const size_t stop = std::min(words.size(), start + max_words);
 
   std::string snippet = start > 0 ? "…" : "";

@@ -33,8 +33,9 @@ grpc::ServerUnaryReactor* DiscoveryGrpcService::GetSiteStats(
     grpc::CallbackServerContext* context, const v1::GetSiteStatsRequest* /*request*/,
     v1::SiteStats* response) {
   const absl::Time now = clock_();
-  return RunOnDatabase(context, pool_, response,
-                       [this, now](pqxx::connection& db) { return catalog_.GetSiteStats(db, now); });
+  return RunOnDatabase(context, pool_, response, [this, now](pqxx::connection& db) {
+    return catalog_.GetSiteStats(db, now);
+  });
 }
 
 }  // namespace news

@@ -18,9 +18,9 @@ class DiscoveryGrpcService final : public v1::DiscoveryService::CallbackService 
                        std::function<absl::Time()> clock)
       : catalog_(catalog), pool_(pool), clock_(std::move(clock)) {}
 
-  grpc::ServerUnaryReactor* ListRelatedArticles(
-      grpc::CallbackServerContext* context, const v1::ListRelatedArticlesRequest* request,
-      v1::ListRelatedArticlesResponse* response) override;
+  grpc::ServerUnaryReactor* ListRelatedArticles(grpc::CallbackServerContext* context,
+                                                const v1::ListRelatedArticlesRequest* request,
+                                                v1::ListRelatedArticlesResponse* response) override;
   grpc::ServerUnaryReactor* SearchArticles(grpc::CallbackServerContext* context,
                                            const v1::SearchArticlesRequest* request,
                                            v1::SearchArticlesResponse* response) override;

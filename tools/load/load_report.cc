@@ -14,8 +14,10 @@ double Throughput(const RpcResult& result, const RunDescription& run) {
   return seconds > 0 ? static_cast<double>(result.count) / seconds : 0;
 }
 
+// Over successful calls only: failed calls carry no response.
 double MeanBytes(const RpcResult& result) {
-  return result.count > 0 ? result.response_bytes_sum / static_cast<double>(result.count) : 0;
+  const int64_t successes = result.count - result.error_count;
+  return successes > 0 ? result.response_bytes_sum / static_cast<double>(successes) : 0;
 }
 
 std::string LoadDescription(const RunDescription& run) {

@@ -25,6 +25,7 @@ struct RpcResult {
   int64_t error_count = 0;
   // Every call, failed ones included, so that timeouts show up in the tail.
   LatencyHistogram latency;
+  // Of the successful calls.
   double response_bytes_sum = 0;
 };
 
@@ -68,7 +69,7 @@ std::string FormatTable(const RunDescription& run, const std::vector<RpcResult>&
 
 // One JSON object: the run description and an "rpcs" array (the last element is "total") with
 // count, throughput per second, errors by code, latency_ms {p50, p90, p99, p99_9, max, mean}
-// and mean_response_bytes.
+// and mean_response_bytes (of successful calls).
 std::string FormatJson(const RunDescription& run, const std::vector<RpcResult>& results);
 
 }  // namespace news::load

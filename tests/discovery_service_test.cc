@@ -1,0 +1,604 @@
+// DiscoveryService and view counting end to end: a real PostgreSQL cluster, real servers on
+// loopback ports with a controlled clock, the generated stubs.
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <pqxx/pqxx>
+#include <set>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "google/rpc/error_details.pb.h"
+#include "google/rpc/status.pb.h"
+#include "news/v1/article.grpc.pb.h"
+#include "news/v1/discovery.grpc.pb.h"
+#include "server/domain/related_news.h"
+#include "server/importer/corpus_generator.h"
+#include "server/storage/prepared_statements.h"
+#include "server/storage/search_store.h"
+#include "server/text/search_document.h"
+#include "tests/support/test_postgres.h"
+#include "tests/support/test_server.h"
+
+namespace news {
+namespace {
+
+using testing::ContextWithDeadline;
+
+// A clock the test moves by hand; servers read it through ServerOptions::clock.
+class FakeClock {
+ public:
+  absl::Time Now() {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  void Advance(absl::Duration duration) {
+    std::lock_guard lock(mutex_);
+    now_ += duration;
+  }
+
+ private:
+  std::mutex mutex_;
+  // 2025-03-10 10:00 in Vietnam.
+  absl::Time now_ = absl::FromUnixSeconds(1741575600);
+};
+
+std::string ViolatedField(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return "";
+  for (const auto& any : details.details()) {
+    google::rpc::BadRequest bad_request;
+    if (any.UnpackTo(&bad_request) && bad_request.field_violations_size() > 0) {
+      return bad_request.field_violations(0).field();
+    }
+  }
+  return "";
+}
+
+std::unique_ptr<grpc::ClientContext> ContextAs(const std::string& client_id) {
+  auto context = ContextWithDeadline();
+  context->AddMetadata("x-client-id", client_id);
+  return context;
+}
+
+ServerOptions OptionsWithClock(FakeClock* clock, absl::Duration flush_interval) {
+  ServerOptions options;
+  options.clock = [clock] { return clock->Now(); };
+  options.view_flush_interval = flush_interval;
+  return options;
+}
+
+std::vector<int64_t> SampleIds(const std::string& database_url) {
+  pqxx::connection db(database_url);
+  pqxx::nontransaction tx(db);
+  std::vector<int64_t> ids;
+  for (const auto& row :
+       tx.exec("SELECT id FROM articles WHERE import_key LIKE 'portal-page:%' ORDER BY id")) {
+    ids.push_back(row[0].as<int64_t>());
+  }
+  return ids;
+}
+
+int64_t ViewCount(const std::string& database_url, int64_t article_id) {
+  pqxx::connection db(database_url);
+  pqxx::nontransaction tx(db);
+  return tx.exec_params1("SELECT view_count FROM articles WHERE id = $1", article_id)[0]
+      .as<int64_t>();
+}
+
+// Inserts a published article the way the importer indexes one (search document and related
+// news in the same transaction) and returns its id.
+int64_t InsertArticle(const std::string& database_url, const std::string& category_slug,
+                      const std::string& source_slug, const std::string& title,
+                      const std::string& body) {
+  pqxx::connection db(database_url);
+  storage::PrepareStatements(db);
+  pqxx::work tx(db);
+  const int64_t category_id =
+      tx.exec_params1(
+            "INSERT INTO categories (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
+            "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
+            category_slug)[0]
+          .as<int64_t>();
+  const int64_t source_id =
+      tx.exec_params1(
+            "INSERT INTO sources (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
+            "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
+            source_slug)[0]
+          .as<int64_t>();
+  static int counter = 0;
+  const int64_t id =
+      tx.exec_params1(
+            "INSERT INTO articles (slug, title, category_id, source_id, publish_time, "
+            "body_paragraphs) VALUES ($1, $2, $3, $4, now(), ARRAY[$5]) RETURNING id",
+            absl::StrCat("search-test-", ++counter), title, category_id, source_id, body)[0]
+          .as<int64_t>();
+  text::ArticleWords words = text::SplitArticleWords(title, "", {body});
+  storage::SearchStore(tx).SetDocument(id, text::SearchDocument(words));
+  IndexRelatedNews(tx, ArticleText{id, std::move(words), category_id, {}}, true);
+  tx.commit();
+  return id;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Related news and search share one server: four samples among 300 generated articles.
+
+class DiscoveryTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    server_ = testing::TestServer::Start("discovery_test").release();
+    ASSERT_NE(server_, nullptr);
+    pqxx::connection db(server_->database_url);
+    importer::CorpusOptions corpus;
+    corpus.articles = 300;
+    corpus.seed = 42;
+    auto generated = importer::GenerateCorpus(db, corpus);
+    ASSERT_TRUE(generated.ok()) << generated.status();
+    testing::ImportSamplePages(server_->database_url);
+    stub_ = v1::DiscoveryService::NewStub(server_->channel).release();
+  }
+
+  static void TearDownTestSuite() {
+    delete stub_;
+    delete server_;
+  }
+
+  v1::SearchArticlesResponse Search(v1::SearchArticlesRequest request) {
+    v1::SearchArticlesResponse response;
+    grpc::Status status = stub_->SearchArticles(ContextWithDeadline().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return response;
+  }
+
+  v1::SearchArticlesResponse Search(const std::string& query) {
+    v1::SearchArticlesRequest request;
+    request.set_query(query);
+    request.set_page_size(50);
+    return Search(request);
+  }
+
+  static std::vector<int64_t> Ids(const v1::SearchArticlesResponse& response) {
+    std::vector<int64_t> ids;
+    for (const auto& result : response.results()) ids.push_back(result.article().id());
+    return ids;
+  }
+
+  static testing::TestServer* server_;
+  static v1::DiscoveryService::Stub* stub_;
+};
+
+testing::TestServer* DiscoveryTest::server_ = nullptr;
+v1::DiscoveryService::Stub* DiscoveryTest::stub_ = nullptr;
+
+TEST_F(DiscoveryTest, EachSampleIsRelatedFirstToTheOtherThree) {
+  const std::vector<int64_t> samples = SampleIds(server_->database_url);
+  ASSERT_EQ(samples.size(), 4u);
+  for (int64_t sample : samples) {
+    v1::ListRelatedArticlesRequest request;
+    request.set_article_id(sample);
+    request.set_page_size(10);
+    v1::ListRelatedArticlesResponse response;
+    grpc::Status status =
+        stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    ASSERT_GE(response.related_articles_size(), 3);
+    std::set<int64_t> first_three;
+    for (int i = 0; i < 3; ++i) first_three.insert(response.related_articles(i).article().id());
+    std::set<int64_t> others(samples.begin(), samples.end());
+    others.erase(sample);
+    EXPECT_EQ(first_three, others) << "for sample " << sample;
+    for (int i = 1; i < response.related_articles_size(); ++i) {
+      EXPECT_LE(response.related_articles(i).score(), response.related_articles(i - 1).score());
+      EXPECT_NE(response.related_articles(i).article().id(), sample);
+    }
+  }
+}
+
+TEST_F(DiscoveryTest, GeneratedStoriesAreRelatedAndUnpublishedArticlesNeverShow) {
+  pqxx::connection db(server_->database_url);
+  const int64_t article_id =
+      pqxx::nontransaction(db)
+          .exec(
+              "SELECT article_id FROM related_articles WHERE score > 0.2 ORDER BY article_id "
+              "LIMIT 1")[0][0]
+          .as<int64_t>();
+  v1::ListRelatedArticlesRequest request;
+  request.set_article_id(article_id);
+  request.set_page_size(20);
+  v1::ListRelatedArticlesResponse before;
+  ASSERT_TRUE(stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &before).ok());
+  ASSERT_GE(before.related_articles_size(), 1);
+  const int64_t hidden = before.related_articles(0).article().id();
+  pqxx::nontransaction(db).exec_params("UPDATE articles SET status = 'draft' WHERE id = $1",
+                                       hidden);
+  v1::ListRelatedArticlesResponse after;
+  ASSERT_TRUE(stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &after).ok());
+  for (const auto& entry : after.related_articles()) {
+    EXPECT_NE(entry.article().id(), hidden);
+    EXPECT_NE(entry.article().id(), article_id);
+  }
+  EXPECT_EQ(after.related_articles_size(), before.related_articles_size() - 1);
+
+  // The draft itself has no related list to show.
+  request.set_article_id(hidden);
+  v1::ListRelatedArticlesResponse none;
+  EXPECT_EQ(stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &none).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  pqxx::nontransaction(db).exec_params("UPDATE articles SET status = 'published' WHERE id = $1",
+                                       hidden);
+}
+
+TEST_F(DiscoveryTest, RelatedFallsBackToTheCategoryWhenTextSaysTooLittle) {
+  const std::string url = server_->database_url;
+  const int64_t first = InsertArticle(url, "du-phong", "nguon-a", "Xyzzy", "Plugh.");
+  const int64_t second = InsertArticle(url, "du-phong", "nguon-a", "Quux", "Frobnicate.");
+  v1::ListRelatedArticlesRequest request;
+  request.set_article_id(second);
+  v1::ListRelatedArticlesResponse response;
+  ASSERT_TRUE(stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response).ok());
+  ASSERT_EQ(response.related_articles_size(), 1);
+  EXPECT_EQ(response.related_articles(0).article().id(), first);
+  EXPECT_EQ(response.related_articles(0).score(), 0);
+}
+
+TEST_F(DiscoveryTest, RelatedRejectsBadRequests) {
+  v1::ListRelatedArticlesRequest request;
+  v1::ListRelatedArticlesResponse response;
+  grpc::Status status = stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "article_id");
+  request.set_article_id(1);
+  request.set_page_size(-1);
+  status = stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response);
+  EXPECT_EQ(ViolatedField(status), "page_size");
+  request.set_article_id(987654321);
+  request.set_page_size(0);
+  EXPECT_EQ(
+      stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response).error_code(),
+      grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(DiscoveryTest, SearchIgnoresToneMarksCaseAndNormalisation) {
+  const std::vector<int64_t> samples = SampleIds(server_->database_url);
+  const std::vector<int64_t> plain = Ids(Search("doi ngoai nhan dan"));
+  std::vector<int64_t> sorted = plain;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(sorted, samples);
+  EXPECT_EQ(Ids(Search("ĐỐI NGOẠI NHÂN DÂN")), plain);
+  // NFD: base letters followed by combining marks ("đ" has no decomposition).
+  EXPECT_EQ(Ids(Search("\u0111o\u0302\u0301i ngoa\u0323i nha\u0302n da\u0302n")), plain);
+  EXPECT_EQ(Ids(Search("  Đối   ngoại, nhân-dân! ")), plain);
+}
+
+TEST_F(DiscoveryTest, SearchRanksTitleAndPhraseMatchesFirstWithHighlightedSnippets) {
+  const std::string url = server_->database_url;
+  const int64_t scattered =
+      InsertArticle(url, "ranking", "nguon-a", "Bản tin chiều",
+                    "Trời Bình Minh sáng, nước sông Hòa chảy xiết, trạm thủy văn báo điện yếu.");
+  const int64_t phrase =
+      InsertArticle(url, "ranking", "nguon-a", "Bản tin sáng",
+                    "Nhà máy thủy điện Hòa Bình vận hành an toàn trong mùa lũ năm nay.");
+  const int64_t title = InsertArticle(url, "ranking", "nguon-b", "Thủy điện Hòa Bình mở cửa xả đáy",
+                                      "Mực nước hồ đang lên nhanh.");
+  v1::SearchArticlesResponse response = Search("thuy dien hoa binh");
+  EXPECT_EQ(Ids(response), (std::vector<int64_t>{title, phrase, scattered}));
+  ASSERT_EQ(response.results_size(), 3);
+  EXPECT_GT(response.results(0).score(), response.results(1).score());
+  EXPECT_GT(response.results(1).score(), response.results(2).score());
+  EXPECT_TRUE(absl::StrContains(response.results(1).snippet(), "«thủy» «điện» «Hòa» «Bình»"))
+      << response.results(1).snippet();
+
+  // Body repeats do not beat a title.
+  const int64_t body_repeats = InsertArticle(
+      url, "ranking", "nguon-a", "Giao thông thủ đô",
+      "Cầu Long Biên cũ. Cầu Long Biên đông xe. Cầu Long Biên cần sửa. Cầu Long Biên đẹp.");
+  const int64_t titled = InsertArticle(url, "ranking", "nguon-b", "Sửa chữa cầu Long Biên",
+                                       "Công trình kéo dài ba tháng.");
+  EXPECT_EQ(Ids(Search("cau long bien")), (std::vector<int64_t>{titled, body_repeats}));
+}
+
+TEST_F(DiscoveryTest, SearchFiltersByCategoryAndSource) {
+  const std::string url = server_->database_url;
+  const int64_t a = InsertArticle(url, "loc-mot", "nguon-loc-1", "Lễ hội hoa ban Mường Thanh",
+                                  "Hoa ban nở trắng rừng.");
+  const int64_t b = InsertArticle(url, "loc-hai", "nguon-loc-1", "Hoa ban Mường Thanh vào mùa",
+                                  "Du khách kéo về.");
+  const int64_t c =
+      InsertArticle(url, "loc-hai", "nguon-loc-2", "Mường Thanh đón hoa ban", "Thời tiết đẹp.");
+  pqxx::connection db(url);
+  pqxx::nontransaction tx(db);
+  auto id_of = [&](const char* table, const char* slug) {
+    return tx.exec_params1(absl::StrCat("SELECT id FROM ", table, " WHERE slug = $1"), slug)[0]
+        .as<int64_t>();
+  };
+  std::vector<int64_t> all = Ids(Search("hoa ban muong thanh"));
+  std::sort(all.begin(), all.end());
+  EXPECT_EQ(all, (std::vector<int64_t>{a, b, c}));
+
+  v1::SearchArticlesRequest request;
+  request.set_query("hoa ban muong thanh");
+  request.set_category_id(id_of("categories", "loc-hai"));
+  std::vector<int64_t> by_category = Ids(Search(request));
+  std::sort(by_category.begin(), by_category.end());
+  EXPECT_EQ(by_category, (std::vector<int64_t>{b, c}));
+  request.set_source_id(id_of("sources", "nguon-loc-2"));
+  EXPECT_EQ(Ids(Search(request)), (std::vector<int64_t>{c}));
+}
+
+TEST_F(DiscoveryTest, SearchPagesWithoutDuplicatesOrGapsAndRejectsForeignTokens) {
+  // Generated articles share many words; take one that matches plenty.
+  const std::vector<int64_t> everything = Ids(Search("dia phuong"));
+  ASSERT_GE(everything.size(), 8u);
+  v1::SearchArticlesRequest request;
+  request.set_query("Địa phương");
+  request.set_page_size(3);
+  std::vector<int64_t> paged;
+  int pages = 0;
+  do {
+    v1::SearchArticlesResponse response = Search(request);
+    for (int64_t id : Ids(response)) paged.push_back(id);
+    request.set_page_token(response.next_page_token());
+  } while (!request.page_token().empty() && ++pages < 100);
+  const size_t limit = std::min<size_t>(paged.size(), 50);
+  EXPECT_EQ(std::vector<int64_t>(paged.begin(), paged.begin() + limit),
+            std::vector<int64_t>(everything.begin(), everything.begin() + limit));
+  EXPECT_EQ(std::set<int64_t>(paged.begin(), paged.end()).size(), paged.size());
+
+  v1::SearchArticlesRequest first;
+  first.set_query("dia phuong");
+  first.set_page_size(2);
+  const std::string token = Search(first).next_page_token();
+  ASSERT_FALSE(token.empty());
+  v1::SearchArticlesRequest other = first;
+  other.set_query("da nang");
+  other.set_page_token(token);
+  v1::SearchArticlesResponse response;
+  grpc::Status status = stub_->SearchArticles(ContextWithDeadline().get(), other, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "page_token");
+  // The same words folded the same way continue the same search.
+  other.set_query("ĐỊA PHƯƠNG");
+  EXPECT_TRUE(stub_->SearchArticles(ContextWithDeadline().get(), other, &response).ok());
+}
+
+TEST_F(DiscoveryTest, SearchRejectsEmptyBlankAndOverlongQueries) {
+  for (const std::string& query :
+       {std::string(""), std::string("   \t "), std::string("\u00a0\u3000"), std::string(201, 'a'),
+        std::string("!!! ???")}) {
+    v1::SearchArticlesRequest request;
+    request.set_query(query);
+    v1::SearchArticlesResponse response;
+    grpc::Status status = stub_->SearchArticles(ContextWithDeadline().get(), request, &response);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "'" << query << "'";
+    EXPECT_EQ(ViolatedField(status), "query");
+  }
+  // 200 characters (not bytes) is fine: "đ" is 2 bytes.
+  v1::SearchArticlesRequest request;
+  std::string longest;
+  for (int i = 0; i < 200; ++i) longest += "đ";
+  request.set_query(longest);
+  v1::SearchArticlesResponse response;
+  EXPECT_TRUE(stub_->SearchArticles(ContextWithDeadline().get(), request, &response).ok());
+  request.set_query("ha noi");
+  request.set_page_size(-1);
+  EXPECT_EQ(ViolatedField(stub_->SearchArticles(ContextWithDeadline().get(), request, &response)),
+            "page_size");
+}
+
+// ---------------------------------------------------------------------------------------------
+// View counting, most viewed and site statistics, each on its own database.
+
+v1::Article GetArticle(const std::shared_ptr<grpc::Channel>& channel, int64_t id,
+                       const std::string& client) {
+  v1::GetArticleRequest request;
+  request.set_id(id);
+  v1::Article article;
+  grpc::Status status =
+      v1::ArticleService::NewStub(channel)->GetArticle(ContextAs(client).get(), request, &article);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return article;
+}
+
+// Polls until the article's stored view count is `expected` (flushes are asynchronous).
+void ExpectViewCountSoon(const std::string& url, int64_t id, int64_t expected) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (ViewCount(url, id) != expected && std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(ViewCount(url, id), expected);
+}
+
+TEST(ViewCountingTest, RepeatViewsCountOncePerClientPerHalfHour) {
+  FakeClock clock;
+  auto server = testing::TestServer::Start("view_counting_test",
+                                           OptionsWithClock(&clock, absl::Milliseconds(50)));
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  const int64_t id = SampleIds(server->database_url)[0];
+  const int64_t initial = ViewCount(server->database_url, id);
+
+  for (int i = 0; i < 3; ++i) GetArticle(server->channel, id, "reader-a");
+  ExpectViewCountSoon(server->database_url, id, initial + 1);
+  GetArticle(server->channel, id, "reader-b");
+  GetArticle(server->channel, id, "reader-b");
+  ExpectViewCountSoon(server->database_url, id, initial + 2);
+
+  clock.Advance(absl::Minutes(29));
+  GetArticle(server->channel, id, "reader-a");
+  clock.Advance(absl::Minutes(2));
+  GetArticle(server->channel, id, "reader-a");
+  ExpectViewCountSoon(server->database_url, id, initial + 3);
+  // GetArticle reports the stored count.
+  EXPECT_EQ(GetArticle(server->channel, id, "reader-a").view_count(), initial + 3);
+}
+
+TEST(ViewCountingTest, PendingViewsSurviveAGracefulRestart) {
+  FakeClock clock;
+  // Flushes would only happen at shutdown.
+  const ServerOptions options = OptionsWithClock(&clock, absl::Hours(1));
+  auto server = testing::TestServer::Start("view_restart_test", options);
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  const int64_t id = SampleIds(server->database_url)[1];
+  const int64_t initial = ViewCount(server->database_url, id);
+  for (const char* client : {"r1", "r2", "r3"}) GetArticle(server->channel, id, client);
+  EXPECT_EQ(ViewCount(server->database_url, id), initial);
+
+  server->server->Shutdown(absl::Seconds(1));
+  EXPECT_EQ(ViewCount(server->database_url, id), initial + 3);
+  ServerOptions restarted = options;
+  restarted.listen_address = "127.0.0.1:0";
+  restarted.database_url = server->database_url;
+  auto again = NewsServer::Start(restarted);
+  ASSERT_TRUE(again.ok()) << again.status();
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*again)->port()),
+                                     grpc::InsecureChannelCredentials());
+  EXPECT_EQ(GetArticle(channel, id, "r4").view_count(), initial + 3);
+}
+
+TEST(ViewCountingTest, TwoServersOnOneDatabaseAddUp) {
+  FakeClock clock;
+  const ServerOptions options = OptionsWithClock(&clock, absl::Milliseconds(30));
+  auto first = testing::TestServer::Start("view_two_servers_test", options);
+  ASSERT_NE(first, nullptr);
+  testing::ImportSamplePages(first->database_url);
+  ServerOptions second_options = options;
+  second_options.listen_address = "127.0.0.1:0";
+  second_options.database_url = first->database_url;
+  auto second = NewsServer::Start(second_options);
+  ASSERT_TRUE(second.ok()) << second.status();
+  auto second_channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*second)->port()),
+                                            grpc::InsecureChannelCredentials());
+  const int64_t id = SampleIds(first->database_url)[2];
+  const int64_t initial = ViewCount(first->database_url, id);
+
+  // Both servers flush often and at the same time; 40 distinct clients, 20 on each.
+  std::thread a([&] {
+    for (int i = 0; i < 20; ++i) GetArticle(first->channel, id, absl::StrCat("a-", i));
+  });
+  std::thread b([&] {
+    for (int i = 0; i < 20; ++i) GetArticle(second_channel, id, absl::StrCat("b-", i));
+  });
+  a.join();
+  b.join();
+  ExpectViewCountSoon(first->database_url, id, initial + 40);
+  (*second)->Shutdown(absl::Seconds(1));
+}
+
+TEST(MostViewedTest, WindowsCountViewsOfTheirDaysOnly) {
+  FakeClock clock;
+  auto server = testing::TestServer::Start("most_viewed_test",
+                                           OptionsWithClock(&clock, absl::Milliseconds(30)));
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  const std::vector<int64_t> ids = SampleIds(server->database_url);
+  {
+    pqxx::connection db(server->database_url);
+    pqxx::work tx(db);
+    // The clock says 2025-03-10 local time. Lifetime counts order them the other way round.
+    tx.exec_params("UPDATE articles SET view_count = 100000 - id * 10");
+    tx.exec_params(
+        "INSERT INTO article_daily_views (article_id, day, views) VALUES "
+        "($1, '2025-02-20', 500), ($2, '2025-03-05', 50), ($3, '2025-03-10', 7), "
+        "($3, '2025-03-09', 1), ($4, '2025-01-01', 9000)",
+        ids[0], ids[1], ids[2], ids[3]);
+    tx.commit();
+  }
+  auto stub = v1::DiscoveryService::NewStub(server->channel);
+  auto most_viewed = [&](v1::ViewWindow window) {
+    v1::ListMostViewedArticlesRequest request;
+    request.set_window(window);
+    v1::ListMostViewedArticlesResponse response;
+    grpc::Status status =
+        stub->ListMostViewedArticles(ContextWithDeadline().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    std::vector<std::pair<int64_t, int64_t>> entries;
+    for (const auto& entry : response.articles()) {
+      entries.emplace_back(entry.article().id(), entry.window_views());
+    }
+    return entries;
+  };
+  using Entries = std::vector<std::pair<int64_t, int64_t>>;
+  EXPECT_EQ(most_viewed(v1::VIEW_WINDOW_DAY), (Entries{{ids[2], 7}}));
+  EXPECT_EQ(most_viewed(v1::VIEW_WINDOW_WEEK), (Entries{{ids[1], 50}, {ids[2], 8}}));
+  EXPECT_EQ(most_viewed(v1::VIEW_WINDOW_MONTH),
+            (Entries{{ids[0], 500}, {ids[1], 50}, {ids[2], 8}}));
+  const Entries all = most_viewed(v1::VIEW_WINDOW_ALL);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].first, ids[0]);
+  EXPECT_EQ(all[3].first, ids[3]);
+
+  // Views counted now land on today's row.
+  GetArticle(server->channel, ids[3], "today-reader");
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (most_viewed(v1::VIEW_WINDOW_DAY).size() < 2 &&
+         std::chrono::steady_clock::now() < give_up) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  EXPECT_EQ(most_viewed(v1::VIEW_WINDOW_DAY), (Entries{{ids[2], 7}, {ids[3], 1}}));
+  // A day later, today's views are yesterday's: still in the week, gone from the day.
+  clock.Advance(absl::Hours(24));
+  EXPECT_TRUE(most_viewed(v1::VIEW_WINDOW_DAY).empty());
+  EXPECT_EQ(most_viewed(v1::VIEW_WINDOW_WEEK).size(), 3u);
+
+  v1::ListMostViewedArticlesRequest bad;
+  bad.set_window(static_cast<v1::ViewWindow>(42));
+  v1::ListMostViewedArticlesResponse response;
+  grpc::Status status = stub->ListMostViewedArticles(ContextWithDeadline().get(), bad, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedField(status), "window");
+}
+
+TEST(SiteStatsTest, OnlineNowAndVisitsFollowTheClock) {
+  FakeClock clock;
+  const ServerOptions options = OptionsWithClock(&clock, absl::Hours(1));
+  auto server = testing::TestServer::Start("site_stats_test", options);
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::DiscoveryService::NewStub(server->channel);
+  auto stats_as = [&](const std::string& client) {
+    v1::SiteStats stats;
+    grpc::Status status = stub->GetSiteStats(ContextAs(client).get(), {}, &stats);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return stats;
+  };
+
+  stats_as("s2");
+  v1::SiteStats stats = stats_as("s1");
+  EXPECT_EQ(stats.online_now(), 2);
+  EXPECT_EQ(stats.total_visits(), 2);
+  clock.Advance(absl::Minutes(4));
+  stats = stats_as("s1");
+  EXPECT_EQ(stats.online_now(), 2);
+  EXPECT_EQ(stats.total_visits(), 2);
+  clock.Advance(absl::Minutes(2));
+  stats = stats_as("s1");
+  EXPECT_EQ(stats.online_now(), 1) << "s2 was last seen 6 minutes ago";
+  EXPECT_EQ(stats.total_visits(), 2);
+  clock.Advance(absl::Minutes(31));
+  stats = stats_as("s1");
+  EXPECT_EQ(stats.total_visits(), 3) << "s1 came back after 31 minutes of silence";
+  EXPECT_EQ(stats.online_now(), 1);
+
+  // Visits are persisted at shutdown; a new instance starts with no one online.
+  server->server->Shutdown(absl::Seconds(1));
+  ServerOptions restarted = options;
+  restarted.listen_address = "127.0.0.1:0";
+  restarted.database_url = server->database_url;
+  auto again = NewsServer::Start(restarted);
+  ASSERT_TRUE(again.ok()) << again.status();
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*again)->port()),
+                                     grpc::InsecureChannelCredentials());
+  v1::SiteStats after;
+  ASSERT_TRUE(
+      v1::DiscoveryService::NewStub(channel)->GetSiteStats(ContextAs("s3").get(), {}, &after).ok());
+  EXPECT_EQ(after.total_visits(), 4);
+  EXPECT_EQ(after.online_now(), 1);
+}
+
+}  // namespace
+}  // namespace news

@@ -1,0 +1,105 @@
+// The shared tokenisation of search and related news, and the view/visit bookkeeping, without
+// a database.
+
+#include "server/text/search_document.h"
+
+#include <gtest/gtest.h>
+
+#include "server/domain/related_news.h"
+#include "server/domain/site_activity.h"
+#include "server/domain/view_counter.h"
+
+namespace news {
+namespace {
+
+using text::SearchWords;
+
+TEST(SearchWordsTest, FoldsToneMarksCaseNfdAndPunctuation) {
+  const std::vector<std::string> expected{"doi", "ngoai", "nhan", "dan"};
+  EXPECT_EQ(SearchWords("Đối ngoại nhân dân"), expected);
+  EXPECT_EQ(SearchWords("ĐỐI NGOẠI, NHÂN-DÂN!"), expected);
+  EXPECT_EQ(SearchWords("\u0111o\u0302\u0301i ngoa\u0323i nha\u0302n da\u0302n"), expected);
+  EXPECT_EQ(SearchWords("12-CT/TW"), (std::vector<std::string>{"12", "ct", "tw"}));
+}
+
+TEST(SearchDocumentTest, WeightsTitleSummaryAndBody) {
+  const text::ArticleWords words = text::SplitArticleWords("Hà Nội", "Nội thành", {"Hà Giang"});
+  EXPECT_EQ(text::SearchDocument(words), "'giang':6C 'ha':1A,5C 'noi':2A,3B 'thanh':4B");
+}
+
+TEST(SearchDocumentTest, QueriesAreTsqueryLiterals) {
+  EXPECT_EQ(text::AllWordsQuery({"doi", "ngoai"}), "'doi' & 'ngoai'");
+  EXPECT_EQ(text::PhraseQuery({"doi", "ngoai"}), "'doi' <-> 'ngoai'");
+}
+
+TEST(HighlightSnippetTest, MarksMatchesInTheOriginalText) {
+  EXPECT_EQ(text::HighlightSnippet("Công tác ĐỐI NGOẠI nhân dân.", {"doi", "ngoai"}),
+            "Công tác «ĐỐI» «NGOẠI» nhân dân.");
+  EXPECT_EQ(text::HighlightSnippet("Không có gì.", {"doi"}), "");
+  const std::string snippet = text::HighlightSnippet(
+      "một hai ba bốn năm sáu bảy tám chín mười Đà Nẵng cuối", {"da", "nang"}, 4);
+  EXPECT_EQ(snippet, "…mười «Đà» «Nẵng» cuối");
+}
+
+TEST(RelatedTermsTest, BigramsAndStopSyllables) {
+  const auto terms = ExtractTerms(text::SplitArticleWords("Đối ngoại nhân dân của tỉnh", "", {}));
+  EXPECT_TRUE(terms.count("doi ngoai"));
+  EXPECT_TRUE(terms.count("nhan dan"));
+  EXPECT_TRUE(terms.count("doi"));
+  EXPECT_FALSE(terms.count("nhan")) << "too common alone";
+  EXPECT_FALSE(terms.count("cua"));
+  EXPECT_FALSE(terms.count("dan cua"));
+  EXPECT_DOUBLE_EQ(terms.at("doi ngoai"), 3.0) << "title weight";
+}
+
+TEST(ViewCounterTest, CountsOncePerClientAndArticlePerHalfHour) {
+  ViewCounter views;
+  const absl::Time start = absl::FromUnixSeconds(1741575600);
+  EXPECT_TRUE(views.RecordView("a", 1, start));
+  EXPECT_FALSE(views.RecordView("a", 1, start + absl::Minutes(29)));
+  EXPECT_TRUE(views.RecordView("a", 2, start));
+  EXPECT_TRUE(views.RecordView("b", 1, start));
+  EXPECT_TRUE(views.RecordView("a", 1, start + absl::Minutes(30)));
+  const ViewCounter::PendingViews pending = views.TakePending(start);
+  EXPECT_EQ(pending.at({1, "2025-03-10"}), 3);
+  EXPECT_EQ(pending.at({2, "2025-03-10"}), 1);
+  EXPECT_TRUE(views.TakePending(start).empty());
+}
+
+TEST(ViewCounterTest, StaysBoundedAndCountsWhenFull) {
+  ViewCounter views(/*max_remembered=*/2);
+  const absl::Time start = absl::FromUnixSeconds(1741575600);
+  EXPECT_TRUE(views.RecordView("a", 1, start));
+  EXPECT_TRUE(views.RecordView("b", 1, start));
+  // Full and nothing expired: counted, not remembered.
+  EXPECT_TRUE(views.RecordView("c", 1, start));
+  EXPECT_TRUE(views.RecordView("c", 1, start));
+  // After the window the old pairs make room again.
+  EXPECT_TRUE(views.RecordView("d", 1, start + absl::Minutes(31)));
+  EXPECT_FALSE(views.RecordView("d", 1, start + absl::Minutes(32)));
+}
+
+TEST(LocalDayTest, UsesVietnameseTime) {
+  // 2025-03-09 17:30 UTC is 00:30 on the 10th in Vietnam.
+  EXPECT_EQ(LocalDay(absl::FromUnixSeconds(1741541400)), "2025-03-10");
+}
+
+TEST(SiteActivityTest, OnlineWindowAndVisitGap) {
+  SiteActivity activity;
+  const absl::Time start = absl::FromUnixSeconds(1741575600);
+  activity.RecordRequest("a", start);
+  activity.RecordRequest("b", start + absl::Minutes(1));
+  EXPECT_EQ(activity.OnlineNow(start + absl::Minutes(4)), 2);
+  EXPECT_EQ(activity.OnlineNow(start + absl::Minutes(7)), 0);
+  activity.RecordRequest("a", start + absl::Minutes(20));
+  EXPECT_EQ(activity.OnlineNow(start + absl::Minutes(21)), 1);
+  EXPECT_EQ(activity.PendingVisits(), 2);
+  activity.RecordRequest("a", start + absl::Minutes(50));
+  EXPECT_EQ(activity.PendingVisits(), 3);
+  EXPECT_EQ(activity.TakePendingVisits(start + absl::Minutes(50)), 3);
+  activity.RestorePendingVisits(3);
+  EXPECT_EQ(activity.PendingVisits(), 3);
+}
+
+}  // namespace
+}  // namespace news
