@@ -40,6 +40,18 @@ TEST_F(ArticleCacheTest, ReturnsStoredArticleUntilItIsTtlOld) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+TEST_F(ArticleCacheTest, CountsHitsAndMissesIncludingExpiredEntries) {
+  ArticleCache cache(10, absl::Seconds(1), clock_);
+  EXPECT_EQ(cache.Find(7), nullptr);
+  cache.Insert(7, ArticleWithId(7));
+  ASSERT_NE(cache.Find(7), nullptr);
+  ASSERT_NE(cache.Find(7), nullptr);
+  now_ += absl::Seconds(1);
+  EXPECT_EQ(cache.Find(7), nullptr);
+  EXPECT_EQ(cache.hits(), 2u);
+  EXPECT_EQ(cache.misses(), 2u);
+}
+
 TEST_F(ArticleCacheTest, InsertReplacesAndRestartsTheClock) {
   ArticleCache cache(10, absl::Seconds(1), clock_);
   cache.Insert(7, ArticleWithId(7, "Cũ"));

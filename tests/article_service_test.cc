@@ -4,10 +4,9 @@
 #include <google/protobuf/util/time_util.h>
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
 #include <set>
 #include <thread>
-
-#include <pqxx/pqxx>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -16,6 +15,7 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "news/v1/article.grpc.pb.h"
+#include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
 #include "tests/support/test_server.h"
 
@@ -24,19 +24,6 @@ namespace {
 
 using google::protobuf::util::TimeUtil;
 using testing::ContextWithDeadline;
-
-// The field named by the google.rpc.BadRequest detail of an INVALID_ARGUMENT status.
-std::string ViolatedField(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request) && bad_request.field_violations_size() > 0) {
-      return bad_request.field_violations(0).field();
-    }
-  }
-  return "";
-}
 
 class ArticleServiceTest : public ::testing::Test {
  protected:
@@ -59,17 +46,18 @@ class ArticleServiceTest : public ::testing::Test {
     pqxx::connection db(server_->database_url);
     pqxx::work tx(db);
     const int64_t category_id =
-        tx.exec_params1("INSERT INTO categories (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
-                        "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
-                        category_slug)[0]
+        tx.exec_params1(
+              "INSERT INTO categories (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
+              "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
+              category_slug)[0]
             .as<int64_t>();
     static int counter = 0;
-    const int64_t id =
-        tx.exec_params1("INSERT INTO articles (slug, title, category_id, publish_time, tags) "
-                        "VALUES ($1, $2, $3, $4::timestamptz, '{thu-nghiem}') RETURNING id",
-                        absl::StrCat("test-", category_slug, "-", ++counter), title, category_id,
-                        publish_time)[0]
-            .as<int64_t>();
+    const int64_t id = tx.exec_params1(
+                             "INSERT INTO articles (slug, title, category_id, publish_time, tags) "
+                             "VALUES ($1, $2, $3, $4::timestamptz, '{thu-nghiem}') RETURNING id",
+                             absl::StrCat("test-", category_slug, "-", ++counter), title,
+                             category_id, publish_time)[0]
+                           .as<int64_t>();
     tx.commit();
     return id;
   }
@@ -219,20 +207,20 @@ TEST_F(ArticleServiceTest, BadArgumentsNameTheField) {
   v1::Article article;
   grpc::Status status = stub_->GetArticle(ContextWithDeadline().get(), {}, &article);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "article");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"article"});
 
   v1::GetArticleRequest negative;
   negative.set_id(-3);
   status = stub_->GetArticle(ContextWithDeadline().get(), negative, &article);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "id");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"id"});
 
   v1::ListArticlesResponse response;
   v1::ListArticlesRequest bad_size;
   bad_size.set_page_size(-1);
   status = stub_->ListArticles(ContextWithDeadline().get(), bad_size, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "page_size");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"page_size"});
 
   v1::ListArticlesRequest bad_tag;
   std::string long_tag;
@@ -240,7 +228,7 @@ TEST_F(ArticleServiceTest, BadArgumentsNameTheField) {
   bad_tag.set_tag(long_tag);
   status = stub_->ListArticles(ContextWithDeadline().get(), bad_tag, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "tag");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"tag"});
 }
 
 TEST_F(ArticleServiceTest, TamperedOrReusedPageTokenIsInvalid) {
@@ -257,14 +245,14 @@ TEST_F(ArticleServiceTest, TamperedOrReusedPageTokenIsInvalid) {
   tampered.set_page_token(token);
   grpc::Status status = stub_->ListArticles(ContextWithDeadline().get(), tampered, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "page_token");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"page_token"});
 
   v1::ListArticlesRequest changed_filter = request;
   changed_filter.set_page_token(first.next_page_token());
   changed_filter.set_tag("thu-nghiem");
   status = stub_->ListArticles(ContextWithDeadline().get(), changed_filter, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "page_token");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"page_token"});
 
   // A changed page size is allowed (AIP-158).
   v1::ListArticlesRequest bigger_page = request;

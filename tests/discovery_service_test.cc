@@ -22,6 +22,7 @@
 #include "server/storage/prepared_statements.h"
 #include "server/storage/search_store.h"
 #include "server/text/search_document.h"
+#include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
 #include "tests/support/test_server.h"
 
@@ -47,18 +48,6 @@ class FakeClock {
   // 2025-03-10 10:00 in Vietnam.
   absl::Time now_ = absl::FromUnixSeconds(1741575600);
 };
-
-std::string ViolatedField(const grpc::Status& status) {
-  google::rpc::Status details;
-  if (!details.ParseFromString(status.error_details())) return "";
-  for (const auto& any : details.details()) {
-    google::rpc::BadRequest bad_request;
-    if (any.UnpackTo(&bad_request) && bad_request.field_violations_size() > 0) {
-      return bad_request.field_violations(0).field();
-    }
-  }
-  return "";
-}
 
 std::unique_ptr<grpc::ClientContext> ContextAs(const std::string& client_id) {
   auto context = ContextWithDeadline();
@@ -251,11 +240,11 @@ TEST_F(DiscoveryTest, RelatedRejectsBadRequests) {
   v1::ListRelatedArticlesResponse response;
   grpc::Status status = stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "article_id");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"article_id"});
   request.set_article_id(1);
   request.set_page_size(-1);
   status = stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response);
-  EXPECT_EQ(ViolatedField(status), "page_size");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"page_size"});
   request.set_article_id(987654321);
   request.set_page_size(0);
   EXPECT_EQ(
@@ -360,7 +349,7 @@ TEST_F(DiscoveryTest, SearchPagesWithoutDuplicatesOrGapsAndRejectsForeignTokens)
   v1::SearchArticlesResponse response;
   grpc::Status status = stub_->SearchArticles(ContextWithDeadline().get(), other, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "page_token");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"page_token"});
   // The same words folded the same way continue the same search.
   other.set_query("ĐỊA PHƯƠNG");
   EXPECT_TRUE(stub_->SearchArticles(ContextWithDeadline().get(), other, &response).ok());
@@ -375,7 +364,7 @@ TEST_F(DiscoveryTest, SearchRejectsEmptyBlankAndOverlongQueries) {
     v1::SearchArticlesResponse response;
     grpc::Status status = stub_->SearchArticles(ContextWithDeadline().get(), request, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << "'" << query << "'";
-    EXPECT_EQ(ViolatedField(status), "query");
+    EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"query"});
   }
   // 200 characters (not bytes) is fine: "đ" is 2 bytes.
   v1::SearchArticlesRequest request;
@@ -386,8 +375,9 @@ TEST_F(DiscoveryTest, SearchRejectsEmptyBlankAndOverlongQueries) {
   EXPECT_TRUE(stub_->SearchArticles(ContextWithDeadline().get(), request, &response).ok());
   request.set_query("ha noi");
   request.set_page_size(-1);
-  EXPECT_EQ(ViolatedField(stub_->SearchArticles(ContextWithDeadline().get(), request, &response)),
-            "page_size");
+  EXPECT_EQ(testing::ViolatedFields(
+                stub_->SearchArticles(ContextWithDeadline().get(), request, &response)),
+            std::vector<std::string>{"page_size"});
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -551,7 +541,7 @@ TEST(MostViewedTest, WindowsCountViewsOfTheirDaysOnly) {
   v1::ListMostViewedArticlesResponse response;
   grpc::Status status = stub->ListMostViewedArticles(ContextWithDeadline().get(), bad, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedField(status), "window");
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"window"});
 }
 
 TEST(SiteStatsTest, OnlineNowAndVisitsFollowTheClock) {

@@ -1,5 +1,6 @@
-// Operations: the Prometheus endpoint, scraped over HTTP on loopback, counts the calls made; the
-// access log has one logfmt line per call with its request id and never the admin token.
+// Operations: the Prometheus endpoint, scraped over HTTP on loopback, counts the calls made and
+// exports cache hits, pending views and the moderation queue; the access log has one logfmt line
+// per call with its request id and never the admin token.
 
 #include <arpa/inet.h>
 #include <gtest/gtest.h>
@@ -15,8 +16,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "news/v1/article.grpc.pb.h"
+#include "news/v1/comment.grpc.pb.h"
 #include "server/app/logging.h"
 #include "server/transport/metrics_interceptor.h"
+#include "tests/support/comment_calls.h"
 #include "tests/support/test_server.h"
 
 namespace news {
@@ -72,6 +75,12 @@ class MetricsTest : public ::testing::Test {
 
     ServerOptions options;
     options.metrics_listen_address = "127.0.0.1:0";
+    options.article_cache_entries = 100;
+    options.feed_cache_entries = 100;
+    options.article_cache_ttl = absl::Minutes(1);
+    // Views stay pending for the whole suite; the queue is recounted at every health probe.
+    options.view_flush_interval = absl::Hours(1);
+    options.moderation_queue_refresh_interval = absl::ZeroDuration();
     server_ = testing::TestServer::Start("metrics_test", options).release();
     ASSERT_NE(server_, nullptr);
     stub_ = v1::ArticleService::NewStub(server_->channel).release();
@@ -146,6 +155,54 @@ TEST_F(MetricsTest, SampledGaugeHookIsScraped) {
   server_->server->metrics().AddSampledGauge("news_test_hook_value", "test hook",
                                              [] { return 42.0; });
   EXPECT_EQ(SampleValue(Scrape(server_->server->metrics_port()), "news_test_hook_value"), 42);
+}
+
+TEST_F(MetricsTest, CountsCacheHitsAndMissesAndPendingViews) {
+  const int64_t article_id = testing::InsertArticle(server_->database_url, "Bài đo bộ nhớ đệm");
+  for (int i = 0; i < 2; ++i) {
+    v1::GetArticleRequest request;
+    request.set_id(article_id);
+    v1::Article article;
+    ASSERT_TRUE(stub_->GetArticle(ContextWithDeadline().get(), request, &article).ok());
+    v1::ListArticlesRequest feed;
+    feed.set_page_size(5);
+    v1::ListArticlesResponse page;
+    ASSERT_TRUE(stub_->ListArticles(ContextWithDeadline().get(), feed, &page).ok());
+  }
+
+  const std::string metrics = Scrape(server_->server->metrics_port());
+  for (const std::string cache : {"article", "feed"}) {
+    const std::string labels = absl::StrCat("{cache=\"", cache, "\"}");
+    EXPECT_GE(SampleValue(metrics, absl::StrCat("news_cache_hits_total", labels)), 1) << metrics;
+    EXPECT_GE(SampleValue(metrics, absl::StrCat("news_cache_misses_total", labels)), 1) << metrics;
+  }
+  EXPECT_TRUE(absl::StrContains(metrics, "# TYPE news_cache_hits_total counter")) << metrics;
+  // The first read counted a view; the second came from the same client within 30 minutes.
+  EXPECT_GE(SampleValue(metrics, "news_pending_view_counts"), 1) << metrics;
+}
+
+TEST_F(MetricsTest, ReportsModerationQueueLength) {
+  const int64_t article_id = testing::InsertArticle(server_->database_url, "Bài chờ duyệt");
+  auto comments = v1::CommentService::NewStub(server_->channel);
+  v1::CreateCommentRequest request;
+  request.set_article_id(article_id);
+  request.set_author_name("Trần Thị Bình");
+  request.set_body("Bình luận chờ kiểm duyệt");
+  request.set_request_id("metrics-queue-1");
+  v1::Comment comment;
+  ASSERT_TRUE(
+      comments->CreateComment(testing::ClientContext("metrics-client").get(), request, &comment)
+          .ok());
+  ASSERT_EQ(comment.state(), v1::COMMENT_STATE_PENDING);
+
+  // Recounted by the health monitor, every 500 ms here.
+  const absl::Time give_up = absl::Now() + absl::Seconds(5);
+  double length = -1;
+  while (absl::Now() < give_up && (length = SampleValue(Scrape(server_->server->metrics_port()),
+                                                        "news_moderation_queue_length")) < 1) {
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  EXPECT_EQ(length, 1);
 }
 
 TEST_F(MetricsTest, AccessLogCarriesRequestIdAndNeverTheAdminToken) {

@@ -66,6 +66,21 @@ TEST(ViewCounterTest, CountsOncePerClientAndArticlePerHalfHour) {
   EXPECT_TRUE(views.TakePending(start).empty());
 }
 
+TEST(ViewCounterTest, PendingCountFollowsRecordTakeAndRestore) {
+  ViewCounter views;
+  const absl::Time start = absl::FromUnixSeconds(1741575600);
+  views.RecordView("a", 1, start);
+  views.RecordView("a", 1, start);
+  views.RecordView("b", 1, start);
+  views.RecordView("a", 2, start);
+  EXPECT_EQ(views.pending_count(), 3);
+  const ViewCounter::PendingViews taken = views.TakePending(start);
+  EXPECT_EQ(views.pending_count(), 0);
+  views.RecordView("c", 1, start);
+  views.Restore(taken);
+  EXPECT_EQ(views.pending_count(), 4);
+}
+
 TEST(ViewCounterTest, StaysBoundedAndCountsWhenFull) {
   ViewCounter views(/*max_remembered=*/2);
   const absl::Time start = absl::FromUnixSeconds(1741575600);

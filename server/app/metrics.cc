@@ -6,40 +6,52 @@
 
 namespace news {
 
-class ServerMetrics::SampledGauges : public prometheus::Collectable {
+class ServerMetrics::SampledMetrics : public prometheus::Collectable {
  public:
-  void Add(const std::string& name, const std::string& help, std::function<double()> sample) {
+  void Add(const std::string& name, const std::string& help, prometheus::MetricType type,
+           const std::map<std::string, std::string>& labels, std::function<double()> sample) {
     std::lock_guard lock(mutex_);
-    gauges_.push_back(Gauge{name, help, std::move(sample)});
+    series_.push_back(Series{name, help, type, labels, std::move(sample)});
   }
 
   std::vector<prometheus::MetricFamily> Collect() const override {
     std::lock_guard lock(mutex_);
+    // The text format wants each family once, with all its series together.
     std::vector<prometheus::MetricFamily> families;
-    families.reserve(gauges_.size());
-    for (const Gauge& gauge : gauges_) {
+    std::map<std::string, size_t> family_index;
+    for (const Series& series : series_) {
+      auto [it, added] = family_index.emplace(series.name, families.size());
+      if (added) {
+        families.push_back(prometheus::MetricFamily{series.name, series.help, series.type, {}});
+      }
       prometheus::ClientMetric metric;
-      metric.gauge.value = gauge.sample();
-      families.push_back(prometheus::MetricFamily{
-          gauge.name, gauge.help, prometheus::MetricType::Gauge, {metric}});
+      for (const auto& [label, value] : series.labels) metric.label.push_back({label, value});
+      if (series.type == prometheus::MetricType::Counter) {
+        metric.counter.value = series.sample();
+      } else {
+        metric.gauge.value = series.sample();
+      }
+      families[it->second].metric.push_back(std::move(metric));
     }
     return families;
   }
 
  private:
-  struct Gauge {
+  struct Series {
     std::string name;
     std::string help;
+    prometheus::MetricType type;
+    std::map<std::string, std::string> labels;
     std::function<double()> sample;
   };
 
   mutable std::mutex mutex_;
-  std::vector<Gauge> gauges_;
+  std::vector<Series> series_;
 };
 
 ServerMetrics::ServerMetrics()
     : registry_(std::make_shared<prometheus::Registry>()),
-      sampled_(std::make_shared<SampledGauges>()),
+      sampled_(std::make_shared<SampledMetrics>()),
       rpc_(*registry_),
       pool_wait_(prometheus::BuildHistogram()
                      .Name("news_db_pool_wait_seconds")
@@ -75,7 +87,13 @@ ServerMetrics::~ServerMetrics() { StopServing(); }
 
 void ServerMetrics::AddSampledGauge(const std::string& name, const std::string& help,
                                     std::function<double()> sample) {
-  sampled_->Add(name, help, std::move(sample));
+  sampled_->Add(name, help, prometheus::MetricType::Gauge, {}, std::move(sample));
+}
+
+void ServerMetrics::AddSampledCounter(const std::string& name, const std::string& help,
+                                      const std::map<std::string, std::string>& labels,
+                                      std::function<double()> sample) {
+  sampled_->Add(name, help, prometheus::MetricType::Counter, labels, std::move(sample));
 }
 
 void ServerMetrics::StopServing() {

@@ -11,6 +11,7 @@
 #include <prometheus/registry.h>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,12 +38,19 @@ class ServerMetrics : public db::PoolObserver {
   int port() const { return port_; }
 
   // Adds a gauge whose value `sample` reads at every scrape, for state that other components own:
-  // database pool queue and connections in use, and the hook for later ones (moderation queue
-  // length, pending view counts). `sample` runs on the HTTP thread; it must be thread-safe and
-  // cheap (no database queries), and stay callable until StopServing(). `name` must be a valid,
-  // unused Prometheus metric name.
+  // database pool queue and connections in use, moderation queue length, pending view counts.
+  // `sample` runs on the HTTP thread; it must be thread-safe and cheap (no database queries), and
+  // stay callable until StopServing(). `name` must be a valid, unused Prometheus metric name.
   void AddSampledGauge(const std::string& name, const std::string& help,
                        std::function<double()> sample);
+
+  // Adds one series of a counter whose value `sample` reads at every scrape, for monotonic counts
+  // that other components keep (cache hits and misses). Series added under the same `name` form
+  // one family and must differ in `labels` and share `help`. Same rules for `sample` and `name`
+  // as AddSampledGauge.
+  void AddSampledCounter(const std::string& name, const std::string& help,
+                         const std::map<std::string, std::string>& labels,
+                         std::function<double()> sample);
 
   // Whether the database answers the health probe (news_database_up).
   void SetDatabaseUp(bool up) { database_up_.Set(up ? 1 : 0); }
@@ -54,12 +62,12 @@ class ServerMetrics : public db::PoolObserver {
   void OnJobDequeued(absl::Duration waited) override;
 
  private:
-  class SampledGauges;
+  class SampledMetrics;
 
   ServerMetrics();
 
   std::shared_ptr<prometheus::Registry> registry_;
-  std::shared_ptr<SampledGauges> sampled_;
+  std::shared_ptr<SampledMetrics> sampled_;
   RpcMetrics rpc_;
   prometheus::Histogram& pool_wait_;
   prometheus::Gauge& database_up_;

@@ -6,15 +6,15 @@
 
 #include <fstream>
 #include <future>
-#include <sstream>
-
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "server/db/migrations.h"
+#include "server/storage/comment_store.h"
+#include "server/storage/prepared_statements.h"
 #include "server/transport/metrics_interceptor.h"
 #include "server/transport/site_activity_interceptor.h"
-#include "server/storage/prepared_statements.h"
 
 namespace news {
 namespace {
@@ -79,8 +79,7 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       metrics_(std::move(metrics)),
       page_tokens_(options.page_token_secret),
       pool_(db::PoolOptions{options.database_url, options.db_connections, options.db_max_queue,
-                            storage::PrepareStatements, options.statement_timeout,
-                            metrics_.get()}),
+                            storage::PrepareStatements, options.statement_timeout, metrics_.get()}),
       article_catalog_(page_tokens_),
       article_cache_(options.article_cache_entries, options.article_cache_ttl),
       feed_cache_(options.feed_cache_entries, options.article_cache_ttl),
@@ -94,8 +93,7 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       moderation_service_(moderation_desk_, pool_) {}
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
-  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
-      ServerCredentials(options);
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(options);
   if (!credentials.ok()) return credentials.status();
   try {
     pqxx::connection connection(options.database_url);
@@ -116,8 +114,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
   ApplyTransportLimits(options, builder);
-  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
-      interceptors;
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
   interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(server->metrics_->rpc()));
   interceptors.push_back(
       std::make_unique<SiteActivityInterceptorFactory>(server->site_activity_, options.clock));
@@ -134,13 +131,13 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
     server->server_->GetHealthCheckService()->SetServingStatus(service, false);
   }
   server->RegisterPoolGauges();
+  server->RegisterServiceMetrics();
   server->health_thread_ = std::thread([s = server.get()] { s->MonitorDatabaseHealth(); });
   server->flush_thread_ = std::thread([s = server.get()] { s->FlushAudiencePeriodically(); });
   spdlog::info("news-server listening on {} (port {}, {}); metrics on {}", options.listen_address,
                server->port_, options.tls_cert_file.empty() ? "plaintext" : "TLS",
-               server->metrics_->port() == 0
-                   ? std::string("(off)")
-                   : absl::StrCat("port ", server->metrics_->port()));
+               server->metrics_->port() == 0 ? std::string("(off)")
+                                             : absl::StrCat("port ", server->metrics_->port()));
   return server;
 }
 
@@ -166,14 +163,32 @@ void NewsServer::Shutdown(absl::Duration grace) {
 }
 
 void NewsServer::RegisterPoolGauges() {
-  metrics_->AddSampledGauge("news_db_pool_queue_length",
-                            "Database jobs waiting for a pool worker",
+  metrics_->AddSampledGauge("news_db_pool_queue_length", "Database jobs waiting for a pool worker",
                             [this] { return static_cast<double>(pool_.queue_length()); });
   metrics_->AddSampledGauge("news_db_pool_connections_in_use",
                             "Pool workers running a database job",
                             [this] { return static_cast<double>(pool_.in_use()); });
   metrics_->AddSampledGauge("news_db_pool_connections", "Pool workers (connections)",
                             [this] { return static_cast<double>(options_.db_connections); });
+}
+
+void NewsServer::RegisterServiceMetrics() {
+  constexpr char kHitsHelp[] = "Reads answered from an in-memory response cache";
+  constexpr char kMissesHelp[] = "Reads a response cache could not answer (absent or expired)";
+  metrics_->AddSampledCounter("news_cache_hits_total", kHitsHelp, {{"cache", "article"}},
+                              [this] { return static_cast<double>(article_cache_.hits()); });
+  metrics_->AddSampledCounter("news_cache_hits_total", kHitsHelp, {{"cache", "feed"}},
+                              [this] { return static_cast<double>(feed_cache_.hits()); });
+  metrics_->AddSampledCounter("news_cache_misses_total", kMissesHelp, {{"cache", "article"}},
+                              [this] { return static_cast<double>(article_cache_.misses()); });
+  metrics_->AddSampledCounter("news_cache_misses_total", kMissesHelp, {{"cache", "feed"}},
+                              [this] { return static_cast<double>(feed_cache_.misses()); });
+  metrics_->AddSampledGauge("news_pending_view_counts",
+                            "Counted article views not yet written to the database",
+                            [this] { return static_cast<double>(view_counter_.pending_count()); });
+  metrics_->AddSampledGauge(
+      "news_moderation_queue_length", "Comments waiting for moderation (recounted every few s)",
+      [this] { return static_cast<double>(moderation_queue_length_.load()); });
 }
 
 void NewsServer::FlushAudiencePeriodically() {
@@ -202,6 +217,7 @@ void NewsServer::MonitorDatabaseHealth() {
   std::unique_ptr<pqxx::connection> connection;
   bool last_serving = false;
   bool first = true;
+  absl::Time queue_counted = absl::InfinitePast();
   std::unique_lock lock(health_mutex_);
   while (!stopping_) {
     lock.unlock();
@@ -214,6 +230,16 @@ void NewsServer::MonitorDatabaseHealth() {
       serving = true;
     } catch (const std::exception& e) {
       connection.reset();
+    }
+    // Counted here rather than at scrape time so that scrapes never touch the database.
+    if (serving && absl::Now() - queue_counted >= options_.moderation_queue_refresh_interval) {
+      queue_counted = absl::Now();
+      try {
+        pqxx::nontransaction tx(*connection);
+        moderation_queue_length_ = storage::CommentStore(tx).CountPending();
+      } catch (const std::exception& e) {
+        spdlog::warn("moderation queue not counted: {}", e.what());
+      }
     }
     if (first || serving != last_serving) {
       server_->GetHealthCheckService()->SetServingStatus(serving);

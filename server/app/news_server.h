@@ -19,15 +19,15 @@
 #include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
-#include "server/domain/discovery_catalog.h"
 #include "server/domain/comment_board.h"
+#include "server/domain/discovery_catalog.h"
 #include "server/domain/moderation_desk.h"
 #include "server/domain/pagination.h"
 #include "server/domain/site_activity.h"
 #include "server/domain/view_counter.h"
 #include "server/transport/article_grpc_service.h"
-#include "server/transport/discovery_grpc_service.h"
 #include "server/transport/comment_grpc_service.h"
+#include "server/transport/discovery_grpc_service.h"
 #include "server/transport/moderation_grpc_service.h"
 
 namespace news {
@@ -72,6 +72,9 @@ struct ServerOptions {
   size_t article_cache_entries = 0;
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Seconds(1);
+  // How often the health monitor recounts the moderation queue for the
+  // news_moderation_queue_length gauge (at most once per health probe, every 500 ms).
+  absl::Duration moderation_queue_refresh_interval = absl::Seconds(5);
 };
 
 class NewsServer {
@@ -90,8 +93,8 @@ class NewsServer {
   // The bound port of the metrics endpoint; 0 when not served.
   int metrics_port() const { return metrics_->port(); }
 
-  // Registration hook for gauges owned by services (moderation queue length, pending view
-  // counts): see ServerMetrics::AddSampledGauge.
+  // Registration hook for metrics sampled from other components: see
+  // ServerMetrics::AddSampledGauge and AddSampledCounter.
   ServerMetrics& metrics() { return *metrics_; }
 
   // Stops accepting calls, gives in-flight calls up to `grace` to finish (then cancels them),
@@ -103,8 +106,11 @@ class NewsServer {
 
   // Exposes the pool's queue length and busy connections as gauges.
   void RegisterPoolGauges();
+  // Exposes the caches' hits and misses, the pending view counts and the moderation queue length.
+  void RegisterServiceMetrics();
 
-  // Reports SERVING on grpc.health.v1.Health only while the database answers.
+  // Reports SERVING on grpc.health.v1.Health only while the database answers, and refreshes
+  // moderation_queue_length_ on the same connection.
   void MonitorDatabaseHealth();
 
   // Writes pending view counts and visits every options_.view_flush_interval until stopped.
@@ -137,6 +143,8 @@ class NewsServer {
   bool stopping_ = false;
   std::thread health_thread_;
   std::thread flush_thread_;
+  // Pending comments as last counted by the health monitor; read by the metrics at scrape time.
+  std::atomic<int64_t> moderation_queue_length_{0};
 };
 
 }  // namespace news

@@ -6,11 +6,10 @@
 
 #include <cstdio>
 #include <fstream>
+#include <pqxx/pqxx>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"

@@ -19,8 +19,7 @@ std::string Sha256Hex(absl::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
-  return absl::BytesToHexString(
-      absl::string_view(reinterpret_cast<const char*>(digest), length));
+  return absl::BytesToHexString(absl::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 }  // namespace
@@ -58,9 +57,9 @@ absl::Status ApplyMigrations(pqxx::connection& connection,
   for (const auto& migration : migrations) known[migration.version] = &migration;
   for (const auto& [version, name_and_checksum] : applied) {
     if (!known.count(version)) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "the database has migration ", version, " (", name_and_checksum.first,
-          ") which this build does not know: it was migrated by a newer version"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("the database has migration ", version, " (", name_and_checksum.first,
+                       ") which this build does not know: it was migrated by a newer version"));
     }
   }
   for (const auto& [version, migration] : known) {
@@ -77,10 +76,9 @@ absl::Status ApplyMigrations(pqxx::connection& connection,
     }
     // PostgreSQL runs a multi-statement query string as one transaction: the migration and its
     // record commit together or not at all.
-    session.exec(absl::StrCat(migration->sql,
-                              "\n;INSERT INTO schema_migrations (version, name, checksum) VALUES (",
-                              version, ", ", session.quote(migration->name), ", ",
-                              session.quote(checksum), ")"));
+    session.exec(absl::StrCat(
+        migration->sql, "\n;INSERT INTO schema_migrations (version, name, checksum) VALUES (",
+        version, ", ", session.quote(migration->name), ", ", session.quote(checksum), ")"));
     spdlog::info("applied migration {}", migration->name);
   }
   return absl::OkStatus();

@@ -4,9 +4,8 @@
 // Schema migrations: the numbered files of db/migrations/, compiled into the binaries, applied in
 // order and recorded in schema_migrations (version, name, SHA-256 checksum).
 
-#include <vector>
-
 #include <pqxx/pqxx>
+#include <vector>
 
 #include "absl/status/status.h"
 

@@ -4,10 +4,9 @@
 // Conversions between PostgreSQL text[] values and std::vector<std::string>, which libpqxx 6.4
 // does not provide.
 
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 namespace news::db {
 

@@ -11,6 +11,7 @@
 // top of a feed, a renamed category) and every server instance, with no triggers or
 // LISTEN/NOTIFY; with the default 1 s, no reader sees a change later than 1 s after its commit.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -40,18 +41,23 @@ class ResponseCache {
 
   bool enabled() const { return max_entries_ > 0; }
 
-  // The value stored under `key` less than ttl ago, else null.
+  // The value stored under `key` less than ttl ago, else null. Counts a hit or a miss.
   std::shared_ptr<const Value> Find(const Key& key) {
     const absl::Time now = now_();
     std::lock_guard lock(mutex_);
     auto it = entries_.find(key);
-    if (it == entries_.end()) return nullptr;
+    if (it == entries_.end()) {
+      misses_.fetch_add(1, std::memory_order_relaxed);
+      return nullptr;
+    }
     if (now - it->second.stored >= ttl_) {
       recency_.erase(it->second.recency);
       entries_.erase(it);
+      misses_.fetch_add(1, std::memory_order_relaxed);
       return nullptr;
     }
     recency_.splice(recency_.begin(), recency_, it->second.recency);
+    hits_.fetch_add(1, std::memory_order_relaxed);
     return it->second.value;
   }
 
@@ -82,6 +88,10 @@ class ResponseCache {
     return entries_.size();
   }
 
+  // Finds answered from the cache / not, since construction (for the metrics; lock-free).
+  uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
+  uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+
  private:
   struct Entry {
     std::shared_ptr<const Value> value;
@@ -96,6 +106,8 @@ class ResponseCache {
   absl::flat_hash_map<Key, Entry> entries_;
   // Keys, most recently used first.
   std::list<Key> recency_;
+  std::atomic<uint64_t> hits_{0};
+  std::atomic<uint64_t> misses_{0};
 };
 
 // GetArticle by id.

@@ -16,8 +16,8 @@ constexpr size_t kMaxTagCodePoints = 100;
 
 }  // namespace
 
-absl::StatusOr<v1::Article> ArticleCatalog::GetArticle(
-    pqxx::connection& db, const v1::GetArticleRequest& request) const {
+absl::StatusOr<v1::Article> ArticleCatalog::GetArticle(pqxx::connection& db,
+                                                       const v1::GetArticleRequest& request) const {
   // Single-statement reads need no transaction block; autocommit saves two round trips.
   pqxx::nontransaction tx(db);
   storage::ArticleStore articles(tx);
@@ -56,8 +56,9 @@ absl::StatusOr<v1::ListArticlesResponse> ArticleCatalog::ListArticles(
     absl::StatusOr<std::string> tag = text::ToNfc(request.tag());
     if (!tag.ok() || text::CodePointCount(*tag) > kMaxTagCodePoints ||
         text::HasControlCharacters(*tag, /*allow_newline=*/false)) {
-      violations.Add("tag", "must be valid UTF-8 of at most 100 characters, without control "
-                            "characters");
+      violations.Add("tag",
+                     "must be valid UTF-8 of at most 100 characters, without control "
+                     "characters");
     } else {
       filter.tag = *std::move(tag);
     }
@@ -67,8 +68,8 @@ absl::StatusOr<v1::ListArticlesResponse> ArticleCatalog::ListArticles(
   }
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string scope = absl::StrCat("ListArticles/c", filter.category_id, "/s",
-                                         filter.source_id, "/t", filter.tag);
+  const std::string scope =
+      absl::StrCat("ListArticles/c", filter.category_id, "/s", filter.source_id, "/t", filter.tag);
   storage::FeedPosition position = storage::FeedPosition::Start();
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);

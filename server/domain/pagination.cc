@@ -15,9 +15,7 @@ constexpr char kVersion = 1;
 // 96 bits of MAC are plenty against guessing and keep tokens short.
 constexpr size_t kMacBytes = 12;
 
-absl::Status BadToken(absl::string_view why) {
-  return InvalidFieldError("page_token", why);
-}
+absl::Status BadToken(absl::string_view why) { return InvalidFieldError("page_token", why); }
 
 }  // namespace
 
@@ -35,8 +33,7 @@ std::string PageTokenCodec::Mac(absl::string_view scope, absl::string_view paylo
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest,
-       &digest_len);
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &digest_len);
   return std::string(reinterpret_cast<const char*>(digest), kMacBytes);
 }
 

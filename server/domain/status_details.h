@@ -6,11 +6,10 @@
 // the grpc-status-details-bin trailer (transport/grpc_status.h); the domain layer never sees gRPC.
 
 #include <string>
-
 #include <vector>
 
-#include "absl/strings/string_view.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace news {

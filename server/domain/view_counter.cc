@@ -25,6 +25,7 @@ bool ViewCounter::RecordView(absl::string_view client, int64_t article_id, absl:
     if (last_counted_.size() < max_remembered_) last_counted_.emplace(std::move(key), now);
   }
   ++pending_[{article_id, LocalDay(now)}];
+  pending_count_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
@@ -33,12 +34,16 @@ ViewCounter::PendingViews ViewCounter::TakePending(absl::Time now) {
   ForgetExpired(now);
   PendingViews taken;
   taken.swap(pending_);
+  pending_count_.store(0, std::memory_order_relaxed);
   return taken;
 }
 
 void ViewCounter::Restore(const PendingViews& views) {
   std::lock_guard lock(mutex_);
-  for (const auto& [key, count] : views) pending_[key] += count;
+  for (const auto& [key, count] : views) {
+    pending_[key] += count;
+    pending_count_.fetch_add(count, std::memory_order_relaxed);
+  }
 }
 
 void ViewCounter::ForgetExpired(absl::Time now) {

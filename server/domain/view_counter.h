@@ -6,6 +6,7 @@
 // additive updates, so reads never wait on writes and several instances add up. Thread-safe.
 // Time is always passed in, so tests control it.
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -43,6 +44,9 @@ class ViewCounter {
   // Puts views back after a failed flush.
   void Restore(const PendingViews& views);
 
+  // How many counted views wait for the next flush (lock-free, for the metrics).
+  int64_t pending_count() const { return pending_count_.load(std::memory_order_relaxed); }
+
  private:
   void ForgetExpired(absl::Time now);
 
@@ -51,6 +55,8 @@ class ViewCounter {
   // "client\narticle" -> when its view was last counted.
   std::unordered_map<std::string, absl::Time> last_counted_;
   PendingViews pending_;
+  // The sum of pending_'s counts, kept beside it so that reading it takes no lock.
+  std::atomic<int64_t> pending_count_{0};
 };
 
 // The Vietnamese local date (UTC+7) of `time`, "YYYY-MM-DD".

@@ -59,8 +59,8 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   article.category_id =
       taxonomy.EnsureCategory(text::Slugify(options.category_name), options.category_name);
   if (!page->source_label.empty()) {
-    article.source_id = taxonomy.EnsureSource(text::Slugify(page->source_label),
-                                              page->source_label);
+    article.source_id =
+        taxonomy.EnsureSource(text::Slugify(page->source_label), page->source_label);
   }
   if (!page->image_captions.empty()) article.cover_image_caption = page->image_captions.front();
   if (page->publish_time) article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);

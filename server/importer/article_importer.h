@@ -5,13 +5,11 @@
 // is imported whole or not at all, and re-importing a page updates its article in place.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 
-
-#include <pqxx/pqxx>
-
-#include "absl/strings/string_view.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace news::importer {
 

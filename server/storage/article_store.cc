@@ -35,10 +35,10 @@ std::string FeedQuery(absl::string_view filter_condition) {
 }
 
 std::string NeighbourQuery() {
-  const std::string base = absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ",
-                                        kArticleSummaryFrom,
-                                        " WHERE a.status = 'published' AND a.category_id = $1 "
-                                        "AND (a.publish_time, a.id) ");
+  const std::string base =
+      absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
+                   " WHERE a.status = 'published' AND a.category_id = $1 "
+                   "AND (a.publish_time, a.id) ");
   return absl::StrCat("(SELECT true, * FROM (", base, "> (", MicrosParam(2),
                       ", $3) ORDER BY a.publish_time, a.id LIMIT 1) newer) UNION ALL "
                       "(SELECT false, * FROM (",
@@ -189,8 +189,8 @@ std::vector<v1::ArticleSummary> ArticleStore::ListFeed(const FeedFilter& filter,
     result = tx_.exec_prepared("feed_by_source", after.publish_time_micros, after.id, limit,
                                filter.source_id);
   } else if (!filter.tag.empty()) {
-    result = tx_.exec_prepared("feed_by_tag", after.publish_time_micros, after.id, limit,
-                               filter.tag);
+    result =
+        tx_.exec_prepared("feed_by_tag", after.publish_time_micros, after.id, limit, filter.tag);
   } else {
     result = tx_.exec_prepared("feed_all", after.publish_time_micros, after.id, limit);
   }
@@ -208,11 +208,11 @@ std::optional<std::string> ArticleStore::ImportKeyOfSlug(const std::string& slug
 
 UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
   const pqxx::row row = tx_.exec_prepared1(
-      "article_upsert_imported", article.import_key, article.slug, article.title,
-      article.summary, db::ToTextArrayLiteral(article.body_paragraphs), article.author,
-      article.source_id, article.category_id, db::ToTextArrayLiteral(article.tags),
-      article.cover_image_caption, article.publish_time_micros.has_value(),
-      article.publish_time_micros.value_or(0), article.view_count, article.comment_count);
+      "article_upsert_imported", article.import_key, article.slug, article.title, article.summary,
+      db::ToTextArrayLiteral(article.body_paragraphs), article.author, article.source_id,
+      article.category_id, db::ToTextArrayLiteral(article.tags), article.cover_image_caption,
+      article.publish_time_micros.has_value(), article.publish_time_micros.value_or(0),
+      article.view_count, article.comment_count);
   return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>()};
 }
 

@@ -224,6 +224,10 @@ std::vector<QueueEntry> CommentStore::ListQueue(v1::CommentState state, int64_t 
   return entries;
 }
 
+int64_t CommentStore::CountPending() {
+  return tx_.exec1("SELECT count(*) FROM comments WHERE state = 'pending'")[0].as<int64_t>();
+}
+
 bool CommentStore::AddLike(int64_t comment_id, const std::string& client_id) {
   return !tx_.exec_prepared("comment_like_add", comment_id, client_id).empty();
 }

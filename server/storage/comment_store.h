@@ -105,6 +105,10 @@ class CommentStore {
   std::vector<QueueEntry> ListQueue(v1::CommentState state, int64_t article_id,
                                     const std::optional<QueuePosition>& after, int limit);
 
+  // How many comments wait in the moderation queue (state pending), by the queue index. Not a
+  // prepared statement, so it runs on any connection, e.g. in a plain pqxx::nontransaction.
+  int64_t CountPending();
+
   // Adds / removes the like of `client_id` on comment `comment_id` and adjusts its like count.
   // True when something changed.
   bool AddLike(int64_t comment_id, const std::string& client_id);

@@ -30,6 +30,9 @@ struct SearchQuery {
   int64_t source_id = 0;    // 0: any
 };
 
+// How many of the newest matches a search ranks; see SearchStore::Search.
+inline constexpr int kMaxScoredMatches = 1000;
+
 class SearchStore {
  public:
   explicit SearchStore(pqxx::transaction_base& tx) : tx_(tx) {}
@@ -41,7 +44,9 @@ class SearchStore {
 
   // Up to `limit` published articles matching `query.all_words`, ranked by: all words in the
   // title (+2), the exact phrase anywhere (+1), then ts_rank_cd normalised into [0, 1); after
-  // the keyset position (`after_score_key`, `after_id`), best first.
+  // the keyset position (`after_score_key`, `after_id`), best first. Only the newest
+  // kMaxScoredMatches matches are ranked, so a query on very common words finds the best of the
+  // recent stories rather than of the whole archive.
   std::vector<SearchHit> Search(const SearchQuery& query, int64_t after_score_key, int64_t after_id,
                                 int limit);
 

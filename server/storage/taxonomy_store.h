@@ -5,10 +5,9 @@
 // transaction and throw pqxx exceptions on database errors.
 
 #include <cstdint>
+#include <pqxx/pqxx>
 #include <string>
 #include <vector>
-
-#include <pqxx/pqxx>
 
 #include "news/v1/article.pb.h"
 

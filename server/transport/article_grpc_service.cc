@@ -37,9 +37,9 @@ grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerCon
                        });
 }
 
-grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(
-    grpc::CallbackServerContext* context, const v1::ListArticlesRequest* request,
-    v1::ListArticlesResponse* response) {
+grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(grpc::CallbackServerContext* context,
+                                                           const v1::ListArticlesRequest* request,
+                                                           v1::ListArticlesResponse* response) {
   // Only first pages: they take most feed reads, and deeper pages rarely repeat.
   std::string cache_key;
   const bool cacheable = feed_cache_.enabled() && request->page_token().empty();

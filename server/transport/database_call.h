@@ -22,10 +22,9 @@ grpc::ServerUnaryReactor* RunOnDatabase(grpc::CallbackServerContext* context,
                                         db::DatabasePool& pool, Response* response, Fn fn) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   const auto grpc_deadline = context->deadline();
-  const absl::Time deadline =
-      grpc_deadline == std::chrono::system_clock::time_point::max()
-          ? absl::InfiniteFuture()
-          : absl::FromChrono(grpc_deadline);
+  const absl::Time deadline = grpc_deadline == std::chrono::system_clock::time_point::max()
+                                  ? absl::InfiniteFuture()
+                                  : absl::FromChrono(grpc_deadline);
   pool.Submit(
       deadline,
       [fn = std::move(fn), response](pqxx::connection& connection) -> absl::Status {

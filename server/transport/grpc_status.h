@@ -3,6 +3,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 
 namespace news {
@@ -11,6 +13,12 @@ namespace news {
 // payload of `status` (see domain/status_details.h) becomes a google.protobuf.Any detail of a
 // serialized google.rpc.Status in the grpc-status-details-bin trailer.
 grpc::Status ToGrpcStatus(const absl::Status& status);
+
+// The canonical name of a gRPC status code ("INVALID_ARGUMENT"), for logs, metrics and reports.
+// gRPC and Abseil number their codes alike.
+inline std::string StatusCodeName(grpc::StatusCode code) {
+  return absl::StatusCodeToString(static_cast<absl::StatusCode>(code));
+}
 
 }  // namespace news
 

@@ -24,6 +24,7 @@
 
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "server/transport/grpc_status.h"
 
 namespace news {
 
@@ -56,9 +57,6 @@ class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFa
  private:
   RpcMetrics& metrics_;
 };
-
-// The canonical name of a status code, e.g. "RESOURCE_EXHAUSTED".
-absl::string_view StatusCodeName(grpc::StatusCode code);
 
 // `value` as a logfmt value: as it is when it is a plain token, otherwise double-quoted with
 // backslash escapes for quotes, backslashes, line breaks and other control bytes.

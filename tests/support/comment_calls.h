@@ -2,7 +2,7 @@
 #define NEWS_TESTS_SUPPORT_COMMENT_CALLS_H_
 
 // Shared by the CommentService and ModerationService integration tests: call contexts that
-// carry an app's client id or an admin token, articles to comment on, and error-detail readers.
+// carry an app's client id or an admin token, and articles to comment on.
 
 #include <grpcpp/grpcpp.h>
 
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "tests/support/error_details.h"
 
 namespace news::testing {
 
@@ -27,15 +28,6 @@ int64_t InsertArticle(const std::string& database_url, const std::string& title)
 
 // The article's comment_count column.
 int64_t CommentCount(const std::string& database_url, int64_t article_id);
-
-// Every field named by the google.rpc.BadRequest detail of `status`, in order.
-std::vector<std::string> ViolatedFields(const grpc::Status& status);
-
-// The google.rpc.RetryInfo delay of `status`; -1s when absent.
-absl::Duration RetryDelay(const grpc::Status& status);
-
-// The google.rpc.ErrorInfo reason of `status`, or "".
-std::string ErrorReason(const grpc::Status& status);
 
 }  // namespace news::testing
 

@@ -9,9 +9,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <stdexcept>
-
 #include <pqxx/pqxx>
+#include <stdexcept>
 
 #include "absl/strings/str_cat.h"
 
@@ -95,8 +94,7 @@ void TestPostgres::Start() {
 }
 
 void TestPostgres::StopImmediately() {
-  RunAsOwner(
-      absl::StrCat(kPgBin, "/pg_ctl -D ", dir_, "/data -m immediate -w stop >/dev/null"));
+  RunAsOwner(absl::StrCat(kPgBin, "/pg_ctl -D ", dir_, "/data -m immediate -w stop >/dev/null"));
 }
 
 std::string TestPostgres::CreateDatabase(const std::string& name) {

@@ -5,9 +5,8 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
-
 #include <pqxx/pqxx>
+#include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "server/importer/article_importer.h"

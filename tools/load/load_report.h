@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "absl/time/time.h"
+#include "server/transport/grpc_status.h"
 #include "tools/load/latency_histogram.h"
 
 namespace news::load {
@@ -57,9 +58,6 @@ class LoadRecorder {
   mutable std::mutex mutex_;
   std::vector<RpcResult> results_;
 };
-
-// "OK", "DEADLINE_EXCEEDED", ... for a status code.
-std::string StatusCodeName(grpc::StatusCode code);
 
 // The results with an extra "total" row merged from all of them.
 std::vector<RpcResult> WithTotal(std::vector<RpcResult> results);
