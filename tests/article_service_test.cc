@@ -229,6 +229,18 @@ TEST_F(ArticleServiceTest, BadArgumentsNameTheField) {
   status = stub_->ListArticles(ContextWithDeadline().get(), bad_tag, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"tag"});
+
+  // libpq would cut a NUL-bearing parameter short and filter on "thu"; it is refused instead.
+  bad_tag.set_tag(std::string("thu\0nghiem", 10));
+  status = stub_->ListArticles(ContextWithDeadline().get(), bad_tag, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"tag"});
+
+  v1::GetArticleRequest nul_slug;
+  nul_slug.set_slug(std::string("cong-tac\0", 9));
+  status = stub_->GetArticle(ContextWithDeadline().get(), nul_slug, &article);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(testing::ViolatedFields(status), std::vector<std::string>{"slug"});
 }
 
 TEST_F(ArticleServiceTest, TamperedOrReusedPageTokenIsInvalid) {
