@@ -15,6 +15,8 @@
 #include "google/rpc/status.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "news/v1/article.grpc.pb.h"
+#include "server/storage/prepared_statements.h"
+#include "server/storage/taxonomy_store.h"
 #include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
 #include "tests/support/test_server.h"
@@ -44,13 +46,10 @@ class ArticleServiceTest : public ::testing::Test {
   static int64_t InsertArticle(const std::string& title, const std::string& category_slug,
                                const std::string& publish_time) {
     pqxx::connection db(server_->database_url);
+    storage::PrepareStatements(db);
     pqxx::work tx(db);
     const int64_t category_id =
-        tx.exec_params1(
-              "INSERT INTO categories (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
-              "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
-              category_slug)[0]
-            .as<int64_t>();
+        storage::TaxonomyStore(tx).EnsureCategory(category_slug, category_slug);
     static int counter = 0;
     const int64_t id = tx.exec_params1(
                              "INSERT INTO articles (slug, title, category_id, publish_time, tags) "

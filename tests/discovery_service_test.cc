@@ -21,6 +21,7 @@
 #include "server/importer/corpus_generator.h"
 #include "server/storage/prepared_statements.h"
 #include "server/storage/search_store.h"
+#include "server/storage/taxonomy_store.h"
 #include "server/text/search_document.h"
 #include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
@@ -88,18 +89,9 @@ int64_t InsertArticle(const std::string& database_url, const std::string& catego
   pqxx::connection db(database_url);
   storage::PrepareStatements(db);
   pqxx::work tx(db);
-  const int64_t category_id =
-      tx.exec_params1(
-            "INSERT INTO categories (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
-            "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
-            category_slug)[0]
-          .as<int64_t>();
-  const int64_t source_id =
-      tx.exec_params1(
-            "INSERT INTO sources (slug, name) VALUES ($1, $1) ON CONFLICT (slug) "
-            "DO UPDATE SET slug = EXCLUDED.slug RETURNING id",
-            source_slug)[0]
-          .as<int64_t>();
+  storage::TaxonomyStore taxonomy(tx);
+  const int64_t category_id = taxonomy.EnsureCategory(category_slug, category_slug);
+  const int64_t source_id = taxonomy.EnsureSource(source_slug, source_slug);
   static int counter = 0;
   const int64_t id =
       tx.exec_params1(
