@@ -3,8 +3,8 @@
 #   1. a private PostgreSQL 15 in a temporary directory, filled by `newsctl generate`;
 #   2. two references at the same concurrency: news-reference-server (bare gRPC, a fixed Article
 #      the size of an average real one) driven by news-load, and pgbench -M prepared running the
-#      two SELECTs news-server runs for GetArticle (read from PostgreSQL's statement log, so they
-#      are exactly the server's), plus pgbench inserting one comment row;
+#      SELECT news-server runs for GetArticle (read from PostgreSQL's statement log, so it
+#      is exactly the server's), plus pgbench inserting one comment row;
 #   3. news-server under news-load: every RPC alone, then the mobile mix closed loop and open loop
 #      at 70% of the closed-loop rate;
 #   4. the results, between the markers in docs/benchmarks.md (text outside them is kept).
@@ -163,10 +163,9 @@ statement_sql() {
   grep -m1 "execute $1: " "$work/run/postgres.log" | sed "s/.*execute $1: //"
 }
 by_id_sql=$(statement_sql article_by_id)
-neighbours_sql=$(statement_sql article_neighbours)
-if [ -z "$by_id_sql" ] || [ -z "$neighbours_sql" ]; then
-  echo "bench/run.sh: did not find GetArticle's statements (article_by_id," \
-    "article_neighbours) in the PostgreSQL log" >&2
+if [ -z "$by_id_sql" ]; then
+  echo "bench/run.sh: did not find GetArticle's statement (article_by_id) in the PostgreSQL" \
+    "log" >&2
   exit 1
 fi
 
@@ -223,22 +222,19 @@ reference_rss_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$reference_pid/status")
 kill "$reference_pid"
 wait "$reference_pid" 2>/dev/null || true
 
-# 2b. pgbench -M prepared, same number of clients: GetArticle's two statements per transaction,
-# with the parameters of a random published article looked up first (a primary-key read).
+# 2b. pgbench -M prepared, same number of clients: GetArticle's statement (the article and its
+# neighbours) per transaction, with the id of a random published article looked up first (a
+# primary-key read).
 "${psql[@]}" -d news -c "DROP TABLE IF EXISTS bench_get_keys" -c "CREATE UNLOGGED TABLE \
   bench_get_keys AS SELECT row_number() OVER () AS k, id, category_id, \
   (extract(epoch FROM publish_time) * 1000000)::bigint AS micros FROM articles \
   WHERE status = 'published'" -c "ALTER TABLE bench_get_keys ADD PRIMARY KEY (k)" \
   -c "ANALYZE bench_get_keys" >/dev/null
 by_id_pgbench=${by_id_sql//\$1/:id}
-neighbours_pgbench=${neighbours_sql//\$1/:category_id}
-neighbours_pgbench=${neighbours_pgbench//\$2/:micros}
-neighbours_pgbench=${neighbours_pgbench//\$3/:id}
 cat >"$work/get_article.sql" <<EOF
 \\set k random(1, $published)
-SELECT id, category_id, micros FROM bench_get_keys WHERE k = :k \\gset
+SELECT id FROM bench_get_keys WHERE k = :k \\gset
 $by_id_pgbench;
-$neighbours_pgbench;
 EOF
 cat >"$work/insert_comment.sql" <<EOF
 \\set article random(1, $published)
@@ -320,7 +316,7 @@ report="$work/report.md"
   echo "| Measurement | calls/s | p50 ms | p99 ms | errors | ratio |"
   echo "|---|---:|---:|---:|---:|---|"
   row "Reference: bare gRPC server, fixed Article" reference_grpc
-  echo "| Reference: pgbench, GetArticle's 2 SELECTs (+1 key lookup) | $pg_get_tps |" \
+  echo "| Reference: pgbench, GetArticle's SELECT (+1 key lookup) | $pg_get_tps |" \
     "$(awk '{ print $2 " | " $3 }' "$work/results/pgbench_get_article.summary") | 0 | |"
   echo "| Reference: pgbench, INSERT one comment row | $pg_insert_tps |" \
     "$(awk '{ print $2 " | " $3 }' "$work/results/pgbench_insert_comment.summary") | 0 | |"

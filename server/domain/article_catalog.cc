@@ -18,7 +18,7 @@ constexpr size_t kMaxTagCodePoints = 100;
 
 absl::StatusOr<v1::Article> ArticleCatalog::GetArticle(pqxx::connection& db,
                                                        const v1::GetArticleRequest& request) const {
-  // Single-statement reads need no transaction block; autocommit saves two round trips.
+  // A single-statement read needs no transaction block; autocommit saves two round trips.
   pqxx::nontransaction tx(db);
   storage::ArticleStore articles(tx);
   std::optional<v1::Article> article;
@@ -39,7 +39,6 @@ absl::StatusOr<v1::Article> ArticleCatalog::GetArticle(pqxx::connection& db,
       return InvalidFieldError("article", "set either id or slug");
   }
   if (!article) return absl::NotFoundError("no published article has this id or slug");
-  articles.FillNeighbours(*article);
   return *std::move(article);
 }
 

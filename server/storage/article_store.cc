@@ -18,14 +18,32 @@ std::string MicrosParam(int n) {
   return absl::StrCat("('epoch'::timestamptz + $", n, "::bigint * interval '1 microsecond')");
 }
 
-const std::string& ArticleSelect() {
-  static const std::string sql = absl::StrCat(
-      "SELECT ", kArticleSummaryColumns,
-      ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint, a.status::text"
-      " FROM ",
-      kArticleSummaryFrom, " WHERE a.status = 'published' AND ");
-  return sql;
+// One statement for GetArticle: the article, and through two LATERAL joins on the category feed
+// index its newer and older neighbours (NULL columns when there is none). `key_condition`
+// selects the article, e.g. "a.id = $1".
+std::string ArticleWithNeighboursQuery(absl::string_view key_condition) {
+  const std::string neighbour =
+      absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
+                   " WHERE a.status = 'published' AND a.category_id = cur.cur_category_id"
+                   " AND (a.publish_time, a.id) ");
+  return absl::StrCat(
+      "SELECT * FROM (SELECT ", kArticleSummaryColumns,
+      ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint,"
+      " a.status::text, a.category_id AS cur_category_id, a.publish_time AS cur_publish_time,"
+      " a.id AS cur_id FROM ",
+      kArticleSummaryFrom, " WHERE a.status = 'published' AND ", key_condition,
+      ") cur LEFT JOIN LATERAL (", neighbour,
+      "> (cur.cur_publish_time, cur.cur_id) ORDER BY a.publish_time, a.id LIMIT 1) newer ON true"
+      " LEFT JOIN LATERAL (",
+      neighbour,
+      "< (cur.cur_publish_time, cur.cur_id) ORDER BY a.publish_time DESC, a.id DESC LIMIT 1)"
+      " older ON true");
 }
+
+// Column positions in ArticleWithNeighboursQuery's rows.
+constexpr int kBodyColumn = kArticleSummaryColumnCount;
+constexpr int kNewerColumn = kArticleSummaryColumnCount + 6;
+constexpr int kOlderColumn = kNewerColumn + kArticleSummaryColumnCount;
 
 std::string FeedQuery(absl::string_view filter_condition) {
   return absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
@@ -34,27 +52,11 @@ std::string FeedQuery(absl::string_view filter_condition) {
                       ", $2) ORDER BY a.publish_time DESC, a.id DESC LIMIT $3");
 }
 
-std::string NeighbourQuery() {
-  const std::string base =
-      absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
-                   " WHERE a.status = 'published' AND a.category_id = $1 "
-                   "AND (a.publish_time, a.id) ");
-  return absl::StrCat("(SELECT true, * FROM (", base, "> (", MicrosParam(2),
-                      ", $3) ORDER BY a.publish_time, a.id LIMIT 1) newer) UNION ALL "
-                      "(SELECT false, * FROM (",
-                      base, "< (", MicrosParam(2),
-                      ", $3) ORDER BY a.publish_time DESC, a.id DESC LIMIT 1) older)");
-}
-
 v1::ArticleStatus StatusFromText(absl::string_view text) {
   if (text == "draft") return v1::ARTICLE_STATUS_DRAFT;
   if (text == "published") return v1::ARTICLE_STATUS_PUBLISHED;
   if (text == "archived") return v1::ARTICLE_STATUS_ARCHIVED;
   return v1::ARTICLE_STATUS_UNSPECIFIED;
-}
-
-int64_t TimestampMicros(const google::protobuf::Timestamp& timestamp) {
-  return TimeUtil::TimestampToMicroseconds(timestamp);
 }
 
 }  // namespace
@@ -97,9 +99,8 @@ v1::ArticleSummary ReadArticleSummary(const pqxx::row& row, int first) {
 }
 
 void ArticleStore::Prepare(pqxx::connection& connection) {
-  connection.prepare("article_by_id", ArticleSelect() + "a.id = $1");
-  connection.prepare("article_by_slug", ArticleSelect() + "a.slug = $1");
-  connection.prepare("article_neighbours", NeighbourQuery());
+  connection.prepare("article_by_id", ArticleWithNeighboursQuery("a.id = $1"));
+  connection.prepare("article_by_slug", ArticleWithNeighboursQuery("a.slug = $1"));
   // One statement per filter, so that each gets a plan on its own index.
   connection.prepare("feed_all", FeedQuery(""));
   connection.prepare("feed_by_category", FeedQuery("AND a.category_id = $4"));
@@ -152,12 +153,18 @@ std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result)
   *article.mutable_publish_time() = summary.publish_time();
   article.set_view_count(summary.view_count());
   article.set_comment_count(summary.comment_count());
-  int i = kArticleSummaryColumnCount;
+  int i = kBodyColumn;
   for (auto& paragraph : db::ParseTextArray(row[i++])) {
     article.add_body_paragraphs(std::move(paragraph));
   }
   *article.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[i++].as<int64_t>());
   article.set_status(StatusFromText(row[i++].as<std::string>()));
+  if (!row[kNewerColumn].is_null()) {
+    *article.mutable_newer() = ReadArticleSummary(row, kNewerColumn);
+  }
+  if (!row[kOlderColumn].is_null()) {
+    *article.mutable_older() = ReadArticleSummary(row, kOlderColumn);
+  }
   return article;
 }
 
@@ -167,16 +174,6 @@ std::optional<v1::Article> ArticleStore::FindPublishedById(int64_t id) {
 
 std::optional<v1::Article> ArticleStore::FindPublishedBySlug(const std::string& slug) {
   return ReadArticle(tx_.exec_prepared("article_by_slug", slug));
-}
-
-void ArticleStore::FillNeighbours(v1::Article& article) {
-  const pqxx::result result =
-      tx_.exec_prepared("article_neighbours", article.category().id(),
-                        TimestampMicros(article.publish_time()), article.id());
-  for (const auto& row : result) {
-    *(row[0].as<bool>() ? article.mutable_newer() : article.mutable_older()) =
-        ReadArticleSummary(row, 1);
-  }
 }
 
 std::vector<v1::ArticleSummary> ArticleStore::ListFeed(const FeedFilter& filter,

@@ -74,12 +74,11 @@ class ArticleStore {
   // Registers this store's prepared statements on a new connection.
   static void Prepare(pqxx::connection& connection);
 
-  // A published article with body, or nullopt. `newer`/`older` are left unset.
+  // A published article with body and its `newer` / `older` neighbours (the adjacent published
+  // articles of its category, by publish time then id), in one statement; nullopt when no
+  // published article has this key.
   std::optional<v1::Article> FindPublishedById(int64_t id);
   std::optional<v1::Article> FindPublishedBySlug(const std::string& slug);
-
-  // Sets article->newer / article->older to the adjacent published articles of its category.
-  void FillNeighbours(v1::Article& article);
 
   // Up to `limit` published articles after `after`, newest first.
   std::vector<v1::ArticleSummary> ListFeed(const FeedFilter& filter, const FeedPosition& after,
