@@ -39,7 +39,6 @@ std::vector<ScoredArticle> ReadScored(const pqxx::result& result) {
 }  // namespace
 
 void RelatedStore::Prepare(pqxx::connection& connection) {
-  connection.prepare("related_terms_of", "SELECT term FROM article_terms WHERE article_id = $1");
   connection.prepare("related_delete_terms", "DELETE FROM article_terms WHERE article_id = $1");
   connection.prepare(
       "related_insert_terms",
@@ -95,27 +94,10 @@ void RelatedStore::Prepare(pqxx::connection& connection) {
                                   " ORDER BY r.score DESC, r.related_id LIMIT $2"));
 }
 
-std::vector<std::string> RelatedStore::TermsOf(int64_t article_id) {
-  std::vector<std::string> terms;
-  for (const auto& row : tx_.exec_prepared("related_terms_of", article_id)) {
-    terms.push_back(row[0].as<std::string>());
-  }
-  return terms;
-}
-
 void RelatedStore::ReplaceTerms(int64_t article_id, const std::vector<WeightedTerm>& terms) {
   tx_.exec_prepared("related_delete_terms", article_id);
   if (terms.empty()) return;
   tx_.exec_prepared("related_insert_terms", article_id, TermsLiteral(terms), WeightsLiteral(terms));
-}
-
-void RelatedStore::AdjustDocumentFrequencies(const std::vector<std::string>& added,
-                                             const std::vector<std::string>& removed) {
-  std::vector<std::string> terms = added;
-  std::vector<int64_t> deltas(added.size(), 1);
-  terms.insert(terms.end(), removed.begin(), removed.end());
-  deltas.insert(deltas.end(), removed.size(), -1);
-  AddDocumentFrequencies(terms, deltas);
 }
 
 void RelatedStore::AddDocumentFrequencies(const std::vector<std::string>& terms,

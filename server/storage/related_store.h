@@ -38,15 +38,9 @@ class RelatedStore {
 
   static void Prepare(pqxx::connection& connection);
 
-  // The terms stored for `article_id` (empty for an article not indexed yet).
-  std::vector<std::string> TermsOf(int64_t article_id);
-
   // Replaces the stored terms of `article_id`.
   void ReplaceTerms(int64_t article_id, const std::vector<WeightedTerm>& terms);
 
-  // Adds 1 to the document frequency of each of `added` and subtracts 1 from each of `removed`.
-  void AdjustDocumentFrequencies(const std::vector<std::string>& added,
-                                 const std::vector<std::string>& removed);
   // Adds `documents[i]` to the frequency of `terms[i]`.
   void AddDocumentFrequencies(const std::vector<std::string>& terms,
                               const std::vector<int64_t>& documents);
