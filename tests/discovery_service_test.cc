@@ -433,13 +433,9 @@ TEST(ViewCountingTest, PendingViewsSurviveAGracefulRestart) {
 
   server->server->Shutdown(absl::Seconds(1));
   EXPECT_EQ(ViewCount(server->database_url, id), initial + 3);
-  ServerOptions restarted = options;
-  restarted.listen_address = "127.0.0.1:0";
-  restarted.database_url = server->database_url;
-  auto again = NewsServer::Start(restarted);
-  ASSERT_TRUE(again.ok()) << again.status();
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*again)->port()),
-                                     grpc::InsecureChannelCredentials());
+  auto again = testing::TestServer::StartOnDatabase(server->database_url, options);
+  ASSERT_NE(again, nullptr);
+  const auto& channel = again->channel;
   EXPECT_EQ(GetArticle(channel, id, "r4").view_count(), initial + 3);
 }
 
@@ -449,13 +445,9 @@ TEST(ViewCountingTest, TwoServersOnOneDatabaseAddUp) {
   auto first = testing::TestServer::Start("view_two_servers_test", options);
   ASSERT_NE(first, nullptr);
   testing::ImportSamplePages(first->database_url);
-  ServerOptions second_options = options;
-  second_options.listen_address = "127.0.0.1:0";
-  second_options.database_url = first->database_url;
-  auto second = NewsServer::Start(second_options);
-  ASSERT_TRUE(second.ok()) << second.status();
-  auto second_channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*second)->port()),
-                                            grpc::InsecureChannelCredentials());
+  auto second = testing::TestServer::StartOnDatabase(first->database_url, options);
+  ASSERT_NE(second, nullptr);
+  const auto& second_channel = second->channel;
   const int64_t id = SampleIds(first->database_url)[2];
   const int64_t initial = ViewCount(first->database_url, id);
 
@@ -469,7 +461,7 @@ TEST(ViewCountingTest, TwoServersOnOneDatabaseAddUp) {
   a.join();
   b.join();
   ExpectViewCountSoon(first->database_url, id, initial + 40);
-  (*second)->Shutdown(absl::Seconds(1));
+  second->server->Shutdown(absl::Seconds(1));
 }
 
 TEST(MostViewedTest, WindowsCountViewsOfTheirDaysOnly) {
@@ -568,13 +560,9 @@ TEST(SiteStatsTest, OnlineNowAndVisitsFollowTheClock) {
 
   // Visits are persisted at shutdown; a new instance starts with no one online.
   server->server->Shutdown(absl::Seconds(1));
-  ServerOptions restarted = options;
-  restarted.listen_address = "127.0.0.1:0";
-  restarted.database_url = server->database_url;
-  auto again = NewsServer::Start(restarted);
-  ASSERT_TRUE(again.ok()) << again.status();
-  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*again)->port()),
-                                     grpc::InsecureChannelCredentials());
+  auto again = testing::TestServer::StartOnDatabase(server->database_url, options);
+  ASSERT_NE(again, nullptr);
+  const auto& channel = again->channel;
   v1::SiteStats after;
   ASSERT_TRUE(
       v1::DiscoveryService::NewStub(channel)->GetSiteStats(ContextAs("s3").get(), {}, &after).ok());

@@ -16,10 +16,16 @@ namespace news::testing {
 
 std::unique_ptr<TestServer> TestServer::Start(const std::string& database_name,
                                               ServerOptions options) {
+  return StartOnDatabase(TestPostgres::Instance().CreateDatabase(database_name),
+                         std::move(options));
+}
+
+std::unique_ptr<TestServer> TestServer::StartOnDatabase(const std::string& database_url,
+                                                        ServerOptions options) {
   auto test_server = std::make_unique<TestServer>();
-  test_server->database_url = TestPostgres::Instance().CreateDatabase(database_name);
+  test_server->database_url = database_url;
   options.listen_address = "127.0.0.1:0";
-  options.database_url = test_server->database_url;
+  options.database_url = database_url;
   auto server = NewsServer::Start(options);
   if (!server.ok()) {
     ADD_FAILURE() << "server did not start: " << server.status();

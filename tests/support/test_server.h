@@ -22,6 +22,11 @@ struct TestServer {
   // `options` (listen address and database URL are filled in), and connects a channel.
   static std::unique_ptr<TestServer> Start(const std::string& database_name,
                                            ServerOptions options = {});
+
+  // Starts another server on an existing database (a restart, or a second instance), without
+  // touching its contents.
+  static std::unique_ptr<TestServer> StartOnDatabase(const std::string& database_url,
+                                                     ServerOptions options = {});
 };
 
 // Imports the four sample pages of ../shared/samples/portal-pages into `database_url`.
