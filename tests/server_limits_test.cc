@@ -1,6 +1,6 @@
 // Overload, deadlines and the database role: request size limit, statement timeouts that follow
 // the call's deadline, jobs whose deadline passed in the queue are not run, and the news_app role
-// cannot change the schema.
+// cannot change the schema but serves reads and comment creates.
 
 #include <gtest/gtest.h>
 
@@ -14,7 +14,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "news/v1/article.grpc.pb.h"
+#include "news/v1/comment.grpc.pb.h"
 #include "server/db/database_pool.h"
+#include "tests/support/comment_calls.h"
 #include "tests/support/test_postgres.h"
 #include "tests/support/test_server.h"
 
@@ -180,12 +182,32 @@ TEST_F(ServerLimitsTest, TheAppRoleCannotChangeTheSchemaButServesCalls) {
   options.listen_address = "127.0.0.1:0";
   options.database_url = app_url;
   options.apply_migrations = false;
+  // Approved at once, so a create also updates the article's comment count.
+  options.comment_rules.moderation = CommentModeration::kPost;
   auto server = NewsServer::Start(options);
   ASSERT_TRUE(server.ok()) << server.status();
-  auto stub = v1::ArticleService::NewStub(grpc::CreateChannel(
-      absl::StrCat("127.0.0.1:", (*server)->port()), grpc::InsecureChannelCredentials()));
+  auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", (*server)->port()),
+                                     grpc::InsecureChannelCredentials());
   v1::ListCategoriesResponse categories;
-  EXPECT_TRUE(stub->ListCategories(ContextWithDeadline().get(), {}, &categories).ok());
+  EXPECT_TRUE(v1::ArticleService::NewStub(channel)
+                  ->ListCategories(ContextWithDeadline().get(), {}, &categories)
+                  .ok());
+
+  // Creating a comment runs the create_comment() function with the role's privileges.
+  const int64_t article_id =
+      testing::InsertArticle(server_->database_url, "Bài cho vai trò ứng dụng");
+  v1::CreateCommentRequest request;
+  request.set_article_id(article_id);
+  request.set_request_id("app-role-1");
+  request.set_author_name("Trần Thị Bình");
+  request.set_body("Bình luận gửi qua vai trò news_app");
+  v1::Comment comment;
+  const grpc::Status created = v1::CommentService::NewStub(channel)->CreateComment(
+      testing::ClientContext("app-role").get(), request, &comment);
+  ASSERT_TRUE(created.ok()) << created.error_message();
+  EXPECT_GT(comment.id(), 0);
+  EXPECT_EQ(comment.state(), v1::COMMENT_STATE_APPROVED);
+  EXPECT_EQ(testing::CommentCount(server_->database_url, article_id), 1);
 }
 
 }  // namespace

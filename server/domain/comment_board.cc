@@ -10,7 +10,6 @@
 #include "server/domain/comment_validation.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
-#include "server/storage/ban_store.h"
 #include "server/storage/comment_store.h"
 #include "server/text/unicode_text.h"
 
@@ -51,81 +50,55 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
   absl::StatusOr<CommentText> text = ValidateCreate(request);
   if (!text.ok()) return text.status();
 
-  pqxx::work tx(db);
-  storage::CommentStore comments(tx);
-  // Everything below sees every earlier comment of this client, also from concurrent retries
-  // on other server instances.
-  comments.LockClient(client_id);
-  if (std::optional<storage::StoredComment> first =
-          comments.FindByRequest(client_id, request.request_id())) {
-    return std::move(first->comment);
-  }
-  if (storage::BanStore(tx).IsBanned(client_id)) {
-    return WithErrorReason(absl::PermissionDeniedError("this client may not post comments"),
-                           "CLIENT_BANNED");
-  }
-  storage::ArticleStore articles(tx);
-  std::optional<storage::ArticleStore::CommentSettings> article =
-      articles.FindCommentSettings(request.article_id());
-  if (!article) return absl::NotFoundError("no published article has this id");
-  if (!article->comments_open) {
-    return WithErrorReason(absl::FailedPreconditionError("comments are closed on this article"),
-                           "COMMENTS_CLOSED");
-  }
-
-  int64_t thread_id = 0;
-  if (request.parent_id() != 0) {
-    std::optional<storage::StoredComment> parent = comments.FindById(request.parent_id());
-    if (!parent || parent->comment.article_id() != request.article_id() ||
-        parent->comment.state() != v1::COMMENT_STATE_APPROVED) {
-      return InvalidFieldError("parent_id", "must be an approved comment of the same article");
-    }
-    // Threads are two levels deep, as in the apps: a reply to a reply joins the thread.
-    thread_id =
-        parent->comment.parent_id() != 0 ? parent->comment.parent_id() : parent->comment.id();
-  }
-
-  const std::string duplicate_key = DuplicateKey(text->body);
-  if (comments.HasRecentDuplicate(client_id, request.article_id(), duplicate_key,
-                                  ToSeconds(rules_.duplicate_window))) {
-    return WithErrorReason(
-        absl::AlreadyExistsError("you posted the same comment on this article a moment ago"),
-        "DUPLICATE_COMMENT");
-  }
-  const storage::RecentComments recent =
-      comments.CountRecent(client_id, ToSeconds(rules_.flood_window));
-  if (recent.count >= rules_.flood_limit) {
-    const absl::Duration wait =
-        std::max(absl::Seconds(1),
-                 absl::FromUnixMicros(recent.oldest_micros) + rules_.flood_window - absl::Now());
-    return WithErrorReason(
-        RetryLaterError(absl::StrCat("at most ", rules_.flood_limit, " comments per ",
-                                     absl::FormatDuration(rules_.flood_window)),
-                        wait),
-        "COMMENT_RATE_LIMITED");
-  }
-
   storage::NewComment comment;
   comment.article_id = request.article_id();
-  comment.parent_id = thread_id;
+  comment.parent_id = request.parent_id();
   comment.client_id = client_id;
   comment.request_id = request.request_id();
   comment.author_name = text->author_name;
   comment.body = text->body;
-  comment.duplicate_key = duplicate_key;
+  comment.duplicate_key = DuplicateKey(text->body);
   comment.state = rules_.moderation == CommentModeration::kPost ? v1::COMMENT_STATE_APPROVED
                                                                 : v1::COMMENT_STATE_PENDING;
-  std::optional<storage::StoredComment> created = comments.Insert(comment);
-  if (!created) {
-    created = comments.FindByRequest(client_id, request.request_id());
-    if (!created) return absl::AbortedError("the comment changed concurrently; retry");
-    return std::move(created->comment);
+  comment.duplicate_window_seconds = ToSeconds(rules_.duplicate_window);
+  comment.flood_limit = rules_.flood_limit;
+  comment.flood_window_seconds = ToSeconds(rules_.flood_window);
+  // Autocommit: the single statement is the whole transaction, so no BEGIN and COMMIT round
+  // trips; it is durable when it returns.
+  pqxx::nontransaction autocommit(db);
+  storage::CreateResult result = storage::CommentStore(autocommit).Create(comment);
+  switch (result.outcome) {
+    case storage::CreateOutcome::kCreated:
+    case storage::CreateOutcome::kRepeated:
+      return std::move(result.comment->comment);
+    case storage::CreateOutcome::kBanned:
+      return WithErrorReason(absl::PermissionDeniedError("this client may not post comments"),
+                             "CLIENT_BANNED");
+    case storage::CreateOutcome::kNoArticle:
+      return absl::NotFoundError("no published article has this id");
+    case storage::CreateOutcome::kCommentsClosed:
+      return WithErrorReason(absl::FailedPreconditionError("comments are closed on this article"),
+                             "COMMENTS_CLOSED");
+    case storage::CreateOutcome::kBadParent:
+      return InvalidFieldError("parent_id", "must be an approved comment of the same article");
+    case storage::CreateOutcome::kDuplicate:
+      return WithErrorReason(
+          absl::AlreadyExistsError("you posted the same comment on this article a moment ago"),
+          "DUPLICATE_COMMENT");
+    case storage::CreateOutcome::kRateLimited: {
+      const absl::Duration wait =
+          std::max(absl::Seconds(1), absl::FromUnixMicros(result.flood_oldest_micros) +
+                                         rules_.flood_window - absl::Now());
+      return WithErrorReason(
+          RetryLaterError(absl::StrCat("at most ", rules_.flood_limit, " comments per ",
+                                       absl::FormatDuration(rules_.flood_window)),
+                          wait),
+          "COMMENT_RATE_LIMITED");
+    }
+    case storage::CreateOutcome::kConflict:
+      return absl::AbortedError("the comment changed concurrently; retry");
   }
-  if (comment.state == v1::COMMENT_STATE_APPROVED) {
-    articles.AddToCommentCount(comment.article_id, +1);
-  }
-  tx.commit();
-  return std::move(created->comment);
+  return absl::InternalError("unknown create outcome");
 }
 
 absl::StatusOr<v1::ListCommentsResponse> CommentBoard::ListComments(

@@ -28,9 +28,6 @@ StoredBan ReadBan(const pqxx::row& row) {
 }  // namespace
 
 void BanStore::Prepare(pqxx::connection& connection) {
-  connection.prepare("ban_active",
-                     "SELECT EXISTS (SELECT 1 FROM client_bans WHERE client_id = $1"
-                     " AND (expire_time IS NULL OR expire_time > now()))");
   connection.prepare(
       "ban_upsert",
       absl::StrCat("INSERT INTO client_bans (client_id, reason, created_by, expire_time)"
@@ -45,10 +42,6 @@ void BanStore::Prepare(pqxx::connection& connection) {
                      absl::StrCat("SELECT ", kBanColumns,
                                   " FROM client_bans WHERE id < $1 AND (expire_time IS NULL"
                                   " OR expire_time > now()) ORDER BY id DESC LIMIT $2"));
-}
-
-bool BanStore::IsBanned(const std::string& client_id) {
-  return tx_.exec_prepared1("ban_active", client_id)[0].as<bool>();
 }
 
 v1::Ban BanStore::Upsert(const std::string& client_id, const std::string& reason,

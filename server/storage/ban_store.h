@@ -1,7 +1,9 @@
 #ifndef NEWS_SERVER_STORAGE_BAN_STORE_H_
 #define NEWS_SERVER_STORAGE_BAN_STORE_H_
 
-// All SQL on the client_bans table. Methods throw pqxx exceptions on database errors.
+// All SQL on the client_bans table, except the ban check of a new comment, which runs inside
+// create_comment() (db/migrations/0005_create_comment.sql). Methods throw pqxx exceptions on
+// database errors.
 
 #include <cstdint>
 #include <optional>
@@ -24,9 +26,6 @@ class BanStore {
   explicit BanStore(pqxx::transaction_base& tx) : tx_(tx) {}
 
   static void Prepare(pqxx::connection& connection);
-
-  // True when `client_id` has a ban that has not expired.
-  bool IsBanned(const std::string& client_id);
 
   // Creates or replaces the ban of `client_id`; `duration_seconds` 0 means permanent.
   v1::Ban Upsert(const std::string& client_id, const std::string& reason,

@@ -2,6 +2,11 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <algorithm>
+#include <iterator>
+#include <stdexcept>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -9,10 +14,6 @@ namespace news::storage {
 namespace {
 
 using google::protobuf::util::TimeUtil;
-
-// Arbitrary namespace for the per-client advisory locks (two-key form, so it never collides
-// with the migration lock).
-constexpr int kClientLockNamespace = 7301;
 
 constexpr char kCommentColumns[] =
     "c.id, c.article_id, coalesce(c.parent_id, 0), c.author_name, c.body, c.state::text, "
@@ -53,6 +54,19 @@ std::string TopLevelQuery(absl::string_view sort_key, absl::string_view directio
       direction, " LIMIT $5");
 }
 
+// The outcome names of create_comment() (db/migrations/0005_create_comment.sql).
+constexpr std::pair<absl::string_view, CreateOutcome> kCreateOutcomes[] = {
+    {"created", CreateOutcome::kCreated},
+    {"repeated", CreateOutcome::kRepeated},
+    {"banned", CreateOutcome::kBanned},
+    {"no_article", CreateOutcome::kNoArticle},
+    {"comments_closed", CreateOutcome::kCommentsClosed},
+    {"bad_parent", CreateOutcome::kBadParent},
+    {"duplicate", CreateOutcome::kDuplicate},
+    {"rate_limited", CreateOutcome::kRateLimited},
+    {"conflict", CreateOutcome::kConflict},
+};
+
 constexpr char kCreateMicros[] = "(extract(epoch FROM c.create_time) * 1000000)::bigint";
 
 }  // namespace
@@ -84,30 +98,16 @@ v1::CommentState CommentStateFromName(absl::string_view name) {
 }
 
 void CommentStore::Prepare(pqxx::connection& connection) {
-  connection.prepare("comment_lock_client", absl::StrCat("SELECT pg_advisory_xact_lock(",
-                                                         kClientLockNamespace, ", hashtext($1))"));
   connection.prepare("comment_by_id",
                      absl::StrCat("SELECT ", kCommentColumns, " FROM comments c WHERE c.id = $1"));
-  connection.prepare("comment_by_request",
-                     absl::StrCat("SELECT ", kCommentColumns,
-                                  " FROM comments c WHERE c.client_id = $1 AND c.request_id = $2"));
+  // The LATERAL subquery names the returned row's columns `c.`, so kCommentColumns reads them.
   connection.prepare(
-      "comment_insert",
-      absl::StrCat("WITH c AS (INSERT INTO comments (article_id, parent_id, client_id, request_id,"
-                   " author_name, body, body_key_sha256, state) VALUES ($1, NULLIF($2::bigint, 0),"
-                   " $3, $4, $5, $6, encode(sha256(convert_to($7, 'UTF8')), 'hex'),"
-                   " $8::comment_state) ON CONFLICT (client_id, request_id) DO NOTHING"
-                   " RETURNING *) SELECT ",
-                   kCommentColumns, " FROM c"));
-  connection.prepare("comment_count_recent",
-                     "SELECT count(*), coalesce((extract(epoch FROM min(create_time)) * 1000000)"
-                     "::bigint, 0) FROM comments WHERE client_id = $1"
-                     " AND create_time > now() - $2::bigint * interval '1 second'");
-  connection.prepare(
-      "comment_recent_duplicate",
-      "SELECT EXISTS (SELECT 1 FROM comments WHERE client_id = $1 AND article_id = $2"
-      " AND body_key_sha256 = encode(sha256(convert_to($3, 'UTF8')), 'hex')"
-      " AND create_time > now() - $4::bigint * interval '1 second')");
+      "comment_create",
+      absl::StrCat("SELECT r.outcome, coalesce((extract(epoch FROM r.flood_oldest) * 1000000)"
+                   "::bigint, 0), ",
+                   kCommentColumns,
+                   " FROM create_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) r,"
+                   " LATERAL (SELECT (r.comment).*) c"));
   connection.prepare("comment_top_oldest", TopLevelQuery(kCreateMicros, "ASC"));
   connection.prepare("comment_top_newest", TopLevelQuery(kCreateMicros, "DESC"));
   connection.prepare("comment_top_liked", TopLevelQuery("c.like_count", "DESC"));
@@ -137,37 +137,29 @@ void CommentStore::Prepare(pqxx::connection& connection) {
                      " WHERE id IN (SELECT comment_id FROM l) RETURNING id");
 }
 
-void CommentStore::LockClient(const std::string& client_id) {
-  tx_.exec_prepared("comment_lock_client", client_id);
-}
-
 std::optional<StoredComment> CommentStore::FindById(int64_t id) {
   return ReadOptional(tx_.exec_prepared("comment_by_id", id));
 }
 
-std::optional<StoredComment> CommentStore::FindByRequest(const std::string& client_id,
-                                                         const std::string& request_id) {
-  return ReadOptional(tx_.exec_prepared("comment_by_request", client_id, request_id));
-}
-
-std::optional<StoredComment> CommentStore::Insert(const NewComment& comment) {
-  return ReadOptional(tx_.exec_prepared("comment_insert", comment.article_id, comment.parent_id,
-                                        comment.client_id, comment.request_id, comment.author_name,
-                                        comment.body, comment.duplicate_key,
-                                        CommentStateName(comment.state)));
-}
-
-RecentComments CommentStore::CountRecent(const std::string& client_id, int64_t window_seconds) {
-  const pqxx::row row = tx_.exec_prepared1("comment_count_recent", client_id, window_seconds);
-  return RecentComments{row[0].as<int64_t>(), row[1].as<int64_t>()};
-}
-
-bool CommentStore::HasRecentDuplicate(const std::string& client_id, int64_t article_id,
-                                      const std::string& duplicate_key, int64_t window_seconds) {
-  return tx_
-      .exec_prepared1("comment_recent_duplicate", client_id, article_id, duplicate_key,
-                      window_seconds)[0]
-      .as<bool>();
+CreateResult CommentStore::Create(const NewComment& comment) {
+  const pqxx::row row = tx_.exec_prepared1(
+      "comment_create", comment.client_id, comment.request_id, comment.article_id,
+      comment.parent_id, comment.author_name, comment.body, comment.duplicate_key,
+      CommentStateName(comment.state), comment.duplicate_window_seconds, comment.flood_limit,
+      comment.flood_window_seconds);
+  const std::string outcome = row[0].as<std::string>();
+  const auto known = std::find_if(std::begin(kCreateOutcomes), std::end(kCreateOutcomes),
+                                  [&outcome](const auto& entry) { return entry.first == outcome; });
+  if (known == std::end(kCreateOutcomes)) {
+    throw std::runtime_error(absl::StrCat("create_comment() returned outcome '", outcome, "'"));
+  }
+  CreateResult result;
+  result.outcome = known->second;
+  if (result.outcome == CreateOutcome::kCreated || result.outcome == CreateOutcome::kRepeated) {
+    result.comment = ReadComment(row, 2);
+  }
+  result.flood_oldest_micros = row[1].as<int64_t>();
+  return result;
 }
 
 std::vector<v1::Comment> CommentStore::ListTopLevel(int64_t article_id, v1::CommentOrder order,

@@ -2,7 +2,9 @@
 #define NEWS_SERVER_STORAGE_COMMENT_STORE_H_
 
 // All SQL on the comments and comment_likes tables. Each method runs prepared statements in the
-// caller's transaction and throws pqxx exceptions on database errors.
+// caller's transaction and throws pqxx exceptions on database errors. Creating a comment also
+// reads client_bans and articles and bumps articles.comment_count, inside the create_comment()
+// database function, so that it is one round trip.
 
 #include <cstdint>
 #include <optional>
@@ -26,22 +28,41 @@ struct StoredComment {
   std::string client_id;
 };
 
+// A comment to create, with the rules create_comment() checks it against.
 struct NewComment {
   int64_t article_id = 0;
-  int64_t parent_id = 0;  // 0: top level
+  int64_t parent_id = 0;  // 0: top level; else the comment replied to
   std::string client_id;
   std::string request_id;
   std::string author_name;
   std::string body;
   std::string duplicate_key;
   v1::CommentState state = v1::COMMENT_STATE_PENDING;
+  int64_t duplicate_window_seconds = 0;
+  int flood_limit = 0;
+  int64_t flood_window_seconds = 0;
 };
 
-// Comments one client posted within a time window.
-struct RecentComments {
-  int64_t count = 0;
-  // Create time of the oldest of them (microseconds since the epoch); 0 when count is 0.
-  int64_t oldest_micros = 0;
+// What CommentStore::Create decided; see db/migrations/0005_create_comment.sql.
+enum class CreateOutcome {
+  kCreated,
+  kRepeated,  // the request_id was seen before; `comment` is the first comment
+  kBanned,
+  kNoArticle,
+  kCommentsClosed,
+  kBadParent,
+  kDuplicate,
+  kRateLimited,
+  kConflict,  // the request_id was taken and is gone again
+};
+
+struct CreateResult {
+  CreateOutcome outcome = CreateOutcome::kConflict;
+  // Set for kCreated and kRepeated.
+  std::optional<StoredComment> comment;
+  // kRateLimited: create time of the oldest comment in the flood window (microseconds since the
+  // epoch).
+  int64_t flood_oldest_micros = 0;
 };
 
 // Position in a list of top-level comments: the sort key and id of the last comment shown.
@@ -68,24 +89,14 @@ class CommentStore {
 
   static void Prepare(pqxx::connection& connection);
 
-  // Serialises the transactions of one client until this transaction ends, so that the flood
-  // and duplicate checks see every earlier comment of that client, on any server instance.
-  void LockClient(const std::string& client_id);
-
   std::optional<StoredComment> FindById(int64_t id);
-  std::optional<StoredComment> FindByRequest(const std::string& client_id,
-                                             const std::string& request_id);
 
-  // Inserts `comment` unless its (client_id, request_id) exists; nullopt in that case.
-  std::optional<StoredComment> Insert(const NewComment& comment);
-
-  // Comments of `client_id` created in the last `window_seconds`.
-  RecentComments CountRecent(const std::string& client_id, int64_t window_seconds);
-
-  // True when `client_id` posted a comment with this duplicate key's hash on `article_id` in the
-  // last `window_seconds`.
-  bool HasRecentDuplicate(const std::string& client_id, int64_t article_id,
-                          const std::string& duplicate_key, int64_t window_seconds);
+  // Runs every database check of a create and inserts `comment` if they pass, in one statement
+  // (create_comment(), db/migrations/0005_create_comment.sql), serialised per client across
+  // server instances. Call it in a pqxx::nontransaction: the statement is its own transaction,
+  // durable when this returns. Throws pqxx exceptions on database errors and std::runtime_error
+  // on an outcome this build does not know.
+  CreateResult Create(const NewComment& comment);
 
   // Up to `limit` readable top-level comments of `article_id` after `after` in `order`
   // (UNSPECIFIED is OLDEST): approved ones, and deleted ones that have approved replies (as
