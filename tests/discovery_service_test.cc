@@ -100,7 +100,7 @@ int64_t InsertArticle(const std::string& database_url, const std::string& catego
             absl::StrCat("search-test-", ++counter), title, category_id, source_id, body)[0]
           .as<int64_t>();
   text::ArticleWords words = text::SplitArticleWords(title, "", {body});
-  storage::SearchStore(tx).SetDocument(id, text::SearchDocument(words));
+  storage::SearchStore(tx).SetDocument(id, text::SearchDocument(words, absl::Now()));
   IndexRelatedNews(tx, ArticleText{id, std::move(words), category_id, {}}, true);
   tx.commit();
   return id;

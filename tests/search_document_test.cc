@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "server/domain/related_news.h"
 #include "server/domain/site_activity.h"
 #include "server/domain/view_counter.h"
@@ -24,7 +26,27 @@ TEST(SearchWordsTest, FoldsToneMarksCaseNfdAndPunctuation) {
 
 TEST(SearchDocumentTest, WeightsTitleSummaryAndBody) {
   const text::ArticleWords words = text::SplitArticleWords("Hà Nội", "Nội thành", {"Hà Giang"});
-  EXPECT_EQ(text::SearchDocument(words), "'giang':6C 'ha':1A,5C 'noi':2A,3B 'thanh':4B");
+  // 2025-03-10 is day 20157 since the epoch: in 7-day block 2879 (alignment a) and 2880 (b).
+  EXPECT_EQ(text::SearchDocument(words, absl::FromUnixSeconds(1741575600)),
+            "'#7a2879' '#7b2880' '#28a719' '#28b720' '#112a179' '#112b180' '#448a44' '#448b45' "
+            "'giang':6C 'ha':1A,5C 'noi':2A,3B 'thanh':4B");
+}
+
+TEST(SearchDocumentTest, TheRecentBlockCoversAtLeastHalfABlockUpToTheNewestDay) {
+  for (int64_t day = 20100; day < 20200; ++day) {
+    const absl::Time newest = absl::FromUnixSeconds(day * 86400 + 3600);
+    for (const int block_days : text::kPublishBlockDays) {
+      const std::string recent = text::RecentPublishBlockLexeme(newest, block_days);
+      // It is one of the newest day's own blocks ...
+      const std::vector<std::string> own = text::PublishBlockLexemes(newest);
+      ASSERT_NE(std::find(own.begin(), own.end(), recent), own.end()) << recent;
+      // ... and so is every day of the half block before.
+      const std::vector<std::string> earlier =
+          text::PublishBlockLexemes(newest - absl::Hours(24 * (block_days / 2)));
+      EXPECT_NE(std::find(earlier.begin(), earlier.end(), recent), earlier.end())
+          << "day " << day << ", " << block_days << " days: " << recent;
+    }
+  }
 }
 
 TEST(SearchDocumentTest, QueriesAreTsqueryLiterals) {
@@ -60,10 +82,12 @@ TEST(ViewCounterTest, CountsOncePerClientAndArticlePerHalfHour) {
   EXPECT_TRUE(views.RecordView("a", 2, start));
   EXPECT_TRUE(views.RecordView("b", 1, start));
   EXPECT_TRUE(views.RecordView("a", 1, start + absl::Minutes(30)));
-  const ViewCounter::PendingViews pending = views.TakePending(start);
-  EXPECT_EQ(pending.at({1, "2025-03-10"}), 3);
-  EXPECT_EQ(pending.at({2, "2025-03-10"}), 1);
-  EXPECT_TRUE(views.TakePending(start).empty());
+  const ViewCounter::PendingViews pending = views.TakePending();
+  const int64_t day = LocalDayNumber(start);
+  EXPECT_EQ(FormatDayNumber(day), "2025-03-10");
+  EXPECT_EQ(pending.at({1, day}), 3);
+  EXPECT_EQ(pending.at({2, day}), 1);
+  EXPECT_TRUE(views.TakePending().empty());
 }
 
 TEST(ViewCounterTest, PendingCountFollowsRecordTakeAndRestore) {
@@ -74,7 +98,7 @@ TEST(ViewCounterTest, PendingCountFollowsRecordTakeAndRestore) {
   views.RecordView("b", 1, start);
   views.RecordView("a", 2, start);
   EXPECT_EQ(views.pending_count(), 3);
-  const ViewCounter::PendingViews taken = views.TakePending(start);
+  const ViewCounter::PendingViews taken = views.TakePending();
   EXPECT_EQ(views.pending_count(), 0);
   views.RecordView("c", 1, start);
   views.Restore(taken);
@@ -95,8 +119,10 @@ TEST(ViewCounterTest, StaysBoundedAndCountsWhenFull) {
 }
 
 TEST(LocalDayTest, UsesVietnameseTime) {
-  // 2025-03-09 17:30 UTC is 00:30 on the 10th in Vietnam.
-  EXPECT_EQ(LocalDay(absl::FromUnixSeconds(1741541400)), "2025-03-10");
+  // 2025-03-09 17:30 UTC is 00:30 on the 10th in Vietnam; its midnight was 17:00 UTC.
+  EXPECT_EQ(FormatDayNumber(LocalDayNumber(absl::FromUnixSeconds(1741541400))), "2025-03-10");
+  EXPECT_EQ(FormatDayNumber(LocalDayNumber(absl::FromUnixSeconds(1741539600))), "2025-03-10");
+  EXPECT_EQ(FormatDayNumber(LocalDayNumber(absl::FromUnixSeconds(1741539599))), "2025-03-09");
 }
 
 TEST(SiteActivityTest, OnlineWindowAndVisitGap) {
@@ -111,7 +137,7 @@ TEST(SiteActivityTest, OnlineWindowAndVisitGap) {
   EXPECT_EQ(activity.PendingVisits(), 2);
   activity.RecordRequest("a", start + absl::Minutes(50));
   EXPECT_EQ(activity.PendingVisits(), 3);
-  EXPECT_EQ(activity.TakePendingVisits(start + absl::Minutes(50)), 3);
+  EXPECT_EQ(activity.TakePendingVisits(), 3);
   activity.RestorePendingVisits(3);
   EXPECT_EQ(activity.PendingVisits(), 3);
 }

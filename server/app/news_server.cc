@@ -206,7 +206,7 @@ void NewsServer::FlushAudienceNow() {
   pool_.Submit(
       absl::InfiniteFuture(),
       [this](pqxx::connection& db) {
-        return FlushAudienceCounts(db, view_counter_, site_activity_, options_.clock());
+        return FlushAudienceCounts(db, view_counter_, site_activity_);
       },
       [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
   const absl::Status status = outcome.get_future().get();

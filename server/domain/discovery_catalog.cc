@@ -151,9 +151,9 @@ absl::StatusOr<v1::ListMostViewedArticlesResponse> DiscoveryCatalog::ListMostVie
   pqxx::nontransaction tx(db);
   storage::ViewStore store(tx);
   std::vector<v1::MostViewedArticle> articles =
-      window_days == 0
-          ? store.MostViewedEver(*page_size)
-          : store.MostViewedSince(LocalDay(now - absl::Hours(24 * (window_days - 1))), *page_size);
+      window_days == 0 ? store.MostViewedEver(*page_size)
+                       : store.MostViewedSince(
+                             FormatDayNumber(LocalDayNumber(now) - (window_days - 1)), *page_size);
   v1::ListMostViewedArticlesResponse response;
   for (auto& article : articles) *response.add_articles() = std::move(article);
   return response;

@@ -1,52 +1,52 @@
 #include "server/domain/site_activity.h"
 
+#include <algorithm>
+
+#include "absl/hash/hash.h"
+
 namespace news {
 
 void SiteActivity::RecordRequest(absl::string_view client, absl::Time now) {
-  std::lock_guard lock(mutex_);
-  auto it = last_seen_.find(std::string(client));
-  if (it == last_seen_.end()) {
-    ++pending_visits_;
-    if (last_seen_.size() >= max_clients_) ForgetSilent(now);
-    if (last_seen_.size() < max_clients_) last_seen_.emplace(std::string(client), now);
-    return;
+  const std::optional<absl::Time> previous = last_seen_.See(absl::Hash<absl::string_view>{}(client),
+                                                            now, RecentSightings::Update::kAlways);
+  if (!previous) pending_visits_.fetch_add(1, std::memory_order_relaxed);
+  MoveLastSighting(previous, now);
+}
+
+void SiteActivity::MoveLastSighting(std::optional<absl::Time> previous, absl::Time now) {
+  // A sighting never moves back in time (last_seen_ keeps the later one).
+  const int64_t second = absl::ToUnixSeconds(previous ? std::max(*previous, now) : now);
+  std::lock_guard lock(ring_mutex_);
+  if (previous) {
+    SecondSlot& before = last_seen_seconds_[absl::ToUnixSeconds(*previous) % kRingSeconds];
+    if (before.second == absl::ToUnixSeconds(*previous)) --before.clients;
   }
-  if (now - it->second >= kVisitGap) ++pending_visits_;
-  if (now > it->second) it->second = now;
+  SecondSlot& slot = last_seen_seconds_[second % kRingSeconds];
+  if (slot.second != second) slot = SecondSlot{second, 0};
+  ++slot.clients;
 }
 
 int64_t SiteActivity::OnlineNow(absl::Time now) const {
-  std::lock_guard lock(mutex_);
+  const int64_t newest = absl::ToUnixSeconds(now);
+  const int64_t oldest = newest - absl::ToInt64Seconds(kOnlineWindow) + 1;
+  std::lock_guard lock(ring_mutex_);
   int64_t online = 0;
-  for (const auto& [client, seen] : last_seen_) {
-    if (now - seen < kOnlineWindow) ++online;
+  for (const SecondSlot& slot : last_seen_seconds_) {
+    if (slot.second >= oldest && slot.second <= newest) online += slot.clients;
   }
   return online;
 }
 
-int64_t SiteActivity::TakePendingVisits(absl::Time now) {
-  std::lock_guard lock(mutex_);
-  ForgetSilent(now);
-  const int64_t visits = pending_visits_;
-  pending_visits_ = 0;
-  return visits;
+int64_t SiteActivity::TakePendingVisits() {
+  return pending_visits_.exchange(0, std::memory_order_relaxed);
 }
 
 void SiteActivity::RestorePendingVisits(int64_t visits) {
-  std::lock_guard lock(mutex_);
-  pending_visits_ += visits;
+  pending_visits_.fetch_add(visits, std::memory_order_relaxed);
 }
 
 int64_t SiteActivity::PendingVisits() const {
-  std::lock_guard lock(mutex_);
-  return pending_visits_;
-}
-
-void SiteActivity::ForgetSilent(absl::Time now) {
-  // A client silent for the visit gap starts a new visit next time whether remembered or not.
-  for (auto it = last_seen_.begin(); it != last_seen_.end();) {
-    it = now - it->second >= kVisitGap ? last_seen_.erase(it) : std::next(it);
-  }
+  return pending_visits_.load(std::memory_order_relaxed);
 }
 
 }  // namespace news

@@ -8,31 +8,36 @@
 
 namespace news {
 
-std::string LocalDay(absl::Time time) {
-  static const absl::TimeZone kVietnam = absl::FixedTimeZone(7 * 60 * 60);
-  return absl::FormatTime("%Y-%m-%d", time, kVietnam);
+namespace {
+
+constexpr int64_t kVietnamOffsetSeconds = 7 * 60 * 60;
+constexpr int64_t kSecondsPerDay = 24 * 60 * 60;
+
+}  // namespace
+
+int64_t LocalDayNumber(absl::Time time) {
+  const int64_t seconds = absl::ToUnixSeconds(time) + kVietnamOffsetSeconds;
+  return seconds >= 0 ? seconds / kSecondsPerDay : (seconds + 1) / kSecondsPerDay - 1;
+}
+
+std::string FormatDayNumber(int64_t day) {
+  return absl::FormatTime("%Y-%m-%d", absl::FromUnixSeconds(day * kSecondsPerDay),
+                          absl::UTCTimeZone());
 }
 
 bool ViewCounter::RecordView(absl::string_view client, int64_t article_id, absl::Time now) {
-  std::string key = absl::StrCat(client, "\n", article_id);
+  const uint64_t pair = absl::Hash<std::pair<absl::string_view, int64_t>>{}({client, article_id});
+  if (last_counted_.See(pair, now, RecentSightings::Update::kOnlyWhenExpired)) return false;
+  const int64_t day = LocalDayNumber(now);
   std::lock_guard lock(mutex_);
-  auto it = last_counted_.find(key);
-  if (it != last_counted_.end()) {
-    if (now - it->second < kRepeatWindow) return false;
-    it->second = now;
-  } else {
-    if (last_counted_.size() >= max_remembered_) ForgetExpired(now);
-    if (last_counted_.size() < max_remembered_) last_counted_.emplace(std::move(key), now);
-  }
-  ++pending_[{article_id, LocalDay(now)}];
+  ++pending_[{article_id, day}];
   pending_count_.fetch_add(1, std::memory_order_relaxed);
   return true;
 }
 
-ViewCounter::PendingViews ViewCounter::TakePending(absl::Time now) {
-  std::lock_guard lock(mutex_);
-  ForgetExpired(now);
+ViewCounter::PendingViews ViewCounter::TakePending() {
   PendingViews taken;
+  std::lock_guard lock(mutex_);
   taken.swap(pending_);
   pending_count_.store(0, std::memory_order_relaxed);
   return taken;
@@ -46,21 +51,16 @@ void ViewCounter::Restore(const PendingViews& views) {
   }
 }
 
-void ViewCounter::ForgetExpired(absl::Time now) {
-  for (auto it = last_counted_.begin(); it != last_counted_.end();) {
-    it = now - it->second >= kRepeatWindow ? last_counted_.erase(it) : std::next(it);
-  }
-}
-
-absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views, SiteActivity& activity,
-                                 absl::Time now) {
-  const ViewCounter::PendingViews pending = views.TakePending(now);
-  const int64_t visits = activity.TakePendingVisits(now);
+absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views, SiteActivity& activity) {
+  const ViewCounter::PendingViews pending = views.TakePending();
+  const int64_t visits = activity.TakePendingVisits();
   if (pending.empty() && visits == 0) return absl::OkStatus();
   try {
     std::vector<storage::DailyViews> rows;
     rows.reserve(pending.size());
-    for (const auto& [key, count] : pending) rows.push_back({key.first, key.second, count});
+    for (const auto& [key, count] : pending) {
+      rows.push_back({key.first, FormatDayNumber(key.second), count});
+    }
     pqxx::work tx(db);
     storage::ViewStore store(tx);
     store.AddViews(rows);

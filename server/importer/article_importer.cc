@@ -71,7 +71,8 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   // Search and related news see the article in the same transaction as its text.
   text::ArticleWords words =
       text::SplitArticleWords(article.title, article.summary, article.body_paragraphs);
-  storage::SearchStore(tx).SetDocument(result.id, text::SearchDocument(words));
+  storage::SearchStore(tx).SetDocument(
+      result.id, text::SearchDocument(words, absl::FromUnixMicros(result.publish_time_micros)));
   IndexRelatedNews(tx, ArticleText{result.id, std::move(words), article.category_id, article.tags},
                    result.created);
   tx.commit();

@@ -353,7 +353,7 @@ class CorpusBatchMaker {
     article.comment_count = comments_per_article_[index];
     text::ArticleWords words =
         text::SplitArticleWords(article.title, article.summary, article.body_paragraphs);
-    article.search_document = text::SearchDocument(words);
+    article.search_document = text::SearchDocument(words, published);
     batch.related.Add(ArticleText{article.id, std::move(words), article.category_id, article.tags},
                       article.publish_time_micros);
     for (int64_t c = 0; c < article.comment_count; ++c) {

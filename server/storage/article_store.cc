@@ -126,7 +126,7 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " view_count = greatest(articles.view_count, EXCLUDED.view_count),"
           " comment_count = greatest(articles.comment_count, EXCLUDED.comment_count),"
           " update_time = now()"
-          " RETURNING id, (xmax = 0)"));
+          " RETURNING id, (xmax = 0), (extract(epoch FROM publish_time) * 1000000)::bigint"));
   connection.prepare("article_comment_settings",
                      "SELECT title, comments_open FROM articles WHERE id = $1"
                      " AND status = 'published'");
@@ -210,7 +210,7 @@ UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
       article.category_id, db::ToTextArrayLiteral(article.tags), article.cover_image_caption,
       article.publish_time_micros.has_value(), article.publish_time_micros.value_or(0),
       article.view_count, article.comment_count);
-  return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>()};
+  return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>(), row[2].as<int64_t>()};
 }
 
 std::optional<ArticleStore::CommentSettings> ArticleStore::FindCommentSettings(int64_t id) {

@@ -65,6 +65,7 @@ struct ImportedArticle {
 struct UpsertResult {
   int64_t id;
   bool created;
+  int64_t publish_time_micros;  // as stored: the page's, or the first import's time
 };
 
 class ArticleStore {

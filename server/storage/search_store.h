@@ -51,6 +51,11 @@ class SearchStore {
                                 int limit);
 
  private:
+  // Ids of the newest kMaxScoredMatches matches, newest first. Looks in growing windows of
+  // recent days (documents mark their publish time, text::PublishBlockLexemes) before the whole
+  // archive, so that common words cost a few thousand rows rather than every match.
+  std::vector<int64_t> NewestMatches(const SearchQuery& query);
+
   pqxx::transaction_base& tx_;
 };
 

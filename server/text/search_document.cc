@@ -83,7 +83,46 @@ ArticleWords SplitArticleWords(absl::string_view title, absl::string_view summar
   return words;
 }
 
-std::string SearchDocument(const ArticleWords& words) {
+namespace {
+
+int64_t FloorDivide(int64_t value, int64_t divisor) {
+  return value >= 0 ? value / divisor : (value + 1) / divisor - 1;
+}
+
+int64_t UtcDay(absl::Time time) { return FloorDivide(absl::ToUnixSeconds(time), 24 * 60 * 60); }
+
+// Block `index` of `block_days` days in alignment 'a' starts on day index * block_days; in
+// alignment 'b' half a block earlier.
+int64_t BlockIndex(int64_t day, int block_days, char alignment) {
+  return FloorDivide(alignment == 'a' ? day : day + block_days / 2, block_days);
+}
+
+std::string BlockLexeme(int block_days, char alignment, int64_t index) {
+  return absl::StrCat("#", block_days, std::string(1, alignment), index);
+}
+
+}  // namespace
+
+std::vector<std::string> PublishBlockLexemes(absl::Time publish_time) {
+  const int64_t day = UtcDay(publish_time);
+  std::vector<std::string> lexemes;
+  for (const int block_days : kPublishBlockDays) {
+    for (const char alignment : {'a', 'b'}) {
+      lexemes.push_back(BlockLexeme(block_days, alignment, BlockIndex(day, block_days, alignment)));
+    }
+  }
+  return lexemes;
+}
+
+std::string RecentPublishBlockLexeme(absl::Time newest, int block_days) {
+  const int64_t day = UtcDay(newest);
+  const int64_t a_start = BlockIndex(day, block_days, 'a') * block_days;
+  const int64_t b_start = BlockIndex(day, block_days, 'b') * block_days - block_days / 2;
+  const char alignment = a_start <= b_start ? 'a' : 'b';
+  return BlockLexeme(block_days, alignment, BlockIndex(day, block_days, alignment));
+}
+
+std::string SearchDocument(const ArticleWords& words, absl::Time publish_time) {
   // word -> "3A,17C,..." and how many positions it holds.
   std::unordered_map<std::string, std::pair<std::string, size_t>> positions;
   int position = 0;
@@ -107,9 +146,11 @@ std::string SearchDocument(const ArticleWords& words) {
   std::sort(sorted.begin(), sorted.end(),
             [](const auto* a, const auto* b) { return a->first < b->first; });
   std::string literal;
+  for (const std::string& block : PublishBlockLexemes(publish_time)) {
+    absl::StrAppend(&literal, literal.empty() ? "'" : " '", block, "'");
+  }
   for (const auto* entry : sorted) {
-    if (!literal.empty()) literal.push_back(' ');
-    absl::StrAppend(&literal, "'", entry->first, "':", entry->second.first);
+    absl::StrAppend(&literal, " '", entry->first, "':", entry->second.first);
   }
   return literal;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 
 namespace news::text {
 
@@ -28,7 +29,21 @@ ArticleWords SplitArticleWords(absl::string_view title, absl::string_view summar
 // A PostgreSQL tsvector literal of the article's words with their positions, weighted 'A' in
 // the title, 'B' in the summary and 'C' in the body, as setweight(to_tsvector('simple', ...))
 // would build it from the folded text. Positions beyond 16383 are dropped, as PostgreSQL does.
-std::string SearchDocument(const ArticleWords& words);
+// It also holds PublishBlockLexemes(publish_time), so that search can look at recent articles
+// first; whoever changes an article's publish time must store its document again.
+std::string SearchDocument(const ArticleWords& words, absl::Time publish_time);
+
+// Sizes, in days, of the blocks of publish time that search documents mark.
+inline constexpr int kPublishBlockDays[] = {7, 28, 112, 448};
+
+// For each size in kPublishBlockDays and each of two alignments (the second shifted by half a
+// block), the lexeme of the block that `publish_time`'s UTC day falls in: "#7a2922",
+// "#7b2922", "#28a730", ... No query word can equal one: SearchWords yields only [a-z0-9].
+std::vector<std::string> PublishBlockLexemes(absl::Time publish_time);
+
+// Of the two `block_days` blocks (one per alignment) that hold the day of `newest`, the one that
+// began earlier, so that it covers at least half a block of days up to `newest`.
+std::string RecentPublishBlockLexeme(absl::Time newest, int block_days);
 
 // tsquery literals over SearchWords output (which needs no quoting): every word ("a & b") and
 // the exact phrase ("a <-> b"). `words` must not be empty.
