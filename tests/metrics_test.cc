@@ -243,6 +243,24 @@ TEST_F(MetricsTest, GeneratesARequestIdWhenTheCallerSendsNoneOrAnUnsafeOne) {
   EXPECT_FALSE(absl::StrContains(Log(), "injected=1"));
 }
 
+TEST_F(MetricsTest, ReturnsARequestIdOnFailuresAndWhenTheCallerSentOne) {
+  auto quiet = ContextWithDeadline();
+  v1::ListSourcesResponse sources;
+  ASSERT_TRUE(stub_->ListSources(quiet.get(), {}, &sources).ok());
+  EXPECT_EQ(quiet->GetServerTrailingMetadata().count("x-request-id"), 0u)
+      << "nobody asked for it and nothing failed";
+
+  auto failing = ContextWithDeadline();
+  v1::GetArticleRequest request;
+  request.set_id(-5);
+  v1::Article article;
+  ASSERT_EQ(stub_->GetArticle(failing.get(), request, &article).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  const auto id = failing->GetServerTrailingMetadata().find("x-request-id");
+  ASSERT_NE(id, failing->GetServerTrailingMetadata().end());
+  EXPECT_EQ(id->second.size(), 16u);
+}
+
 TEST(ConfigureLoggingTest, RefusesUnknownLevels) {
   EXPECT_EQ(ConfigureLogging("loud").code(), absl::StatusCode::kInvalidArgument);
   EXPECT_TRUE(ConfigureLogging("info").ok());

@@ -50,9 +50,9 @@ std::string GenerateRequestId() {
 
 class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
-  MetricsInterceptor(RpcMetrics& metrics, grpc::experimental::ServerRpcInfo* info)
-      : metrics_(metrics), info_(info), start_(absl::Now()) {
-    metrics_.RecordStarted(info_->method());
+  MetricsInterceptor(RpcMetrics::MethodSeries& series, grpc::experimental::ServerRpcInfo* info)
+      : series_(series), info_(info), start_(absl::Now()) {
+    series_.RecordStarted();
   }
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
@@ -60,6 +60,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       const auto* metadata = methods->GetRecvInitialMetadata();
       const auto found = metadata->find("x-request-id");
       if (found != metadata->end()) {
+        caller_sent_request_id_ = true;
         const absl::string_view id(found->second.data(), found->second.size());
         if (IsAcceptableRequestId(id)) request_id_ = std::string(id);
       }
@@ -69,8 +70,6 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
       request_unparseable_ = true;
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      if (request_id_.empty()) request_id_ = GenerateRequestId();
-      methods->GetSendTrailingMetadata()->emplace("x-request-id", request_id_);
       if (request_unparseable_ && !methods->GetSendStatus().ok()) {
         // gRPC answers a request protobuf refused to parse with a bare UNIMPLEMENTED, which
         // reads as "wrong server" to apps. The usual cause is invalid UTF-8 in a string field.
@@ -79,17 +78,22 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
                                        "hold valid UTF-8"),
             "MALFORMED_REQUEST")));
       }
-      Finish(methods->GetSendStatus());
+      const grpc::Status status = methods->GetSendStatus();
+      const bool logged = spdlog::should_log(spdlog::level::info);
+      // Ids cost a little on every call; they are made only where someone can see them.
+      const bool returned = caller_sent_request_id_ || !status.ok();
+      if (request_id_.empty() && (logged || returned)) request_id_ = GenerateRequestId();
+      if (returned) methods->GetSendTrailingMetadata()->emplace("x-request-id", request_id_);
+      Finish(status, logged);
     }
     methods->Proceed();
   }
 
  private:
-  void Finish(const grpc::Status& status) {
+  void Finish(const grpc::Status& status, bool logged) {
     const absl::Duration latency = absl::Now() - start_;
-    metrics_.RecordHandled(info_->method(), status.error_code(), latency);
-    // The access line costs a few allocations; skip building it when it would be dropped.
-    if (!spdlog::should_log(spdlog::level::info)) return;
+    series_.RecordHandled(status.error_code(), latency);
+    if (!logged) return;
     std::string line = absl::StrCat(
         "event=rpc method=", LogfmtQuote(info_->method()),
         " code=", StatusCodeName(status.error_code()),
@@ -103,10 +107,11 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
     spdlog::info("{}", line);
   }
 
-  RpcMetrics& metrics_;
+  RpcMetrics::MethodSeries& series_;
   grpc::experimental::ServerRpcInfo* info_;
   const absl::Time start_;
   std::string request_id_;
+  bool caller_sent_request_id_ = false;
   bool request_unparseable_ = false;
 };
 
@@ -126,28 +131,48 @@ RpcMetrics::RpcMetrics(prometheus::Registry& registry)
                    .Help("Time from the start of an RPC to its status being sent")
                    .Register(registry)) {}
 
-void RpcMetrics::RecordStarted(absl::string_view full_method) {
-  const MethodLabels labels = SplitMethod(full_method);
-  started_.Add({{"grpc_service", labels.service}, {"grpc_method", labels.method}}).Increment();
+RpcMetrics::MethodSeries& RpcMetrics::SeriesFor(absl::string_view full_method) {
+  {
+    absl::ReaderMutexLock lock(&mutex_);
+    if (auto it = series_.find(full_method); it != series_.end()) return *it->second;
+  }
+  MethodLabels labels = SplitMethod(full_method);
+  absl::MutexLock lock(&mutex_);
+  std::unique_ptr<MethodSeries>& series = series_[full_method];
+  if (!series) {
+    series.reset(new MethodSeries(*this, std::move(labels.service), std::move(labels.method)));
+  }
+  return *series;
 }
 
-void RpcMetrics::RecordHandled(absl::string_view full_method, grpc::StatusCode code,
-                               absl::Duration latency) {
-  static const prometheus::Histogram::BucketBoundaries kBuckets = {
-      0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
-  const MethodLabels labels = SplitMethod(full_method);
-  handled_
-      .Add({{"grpc_service", labels.service},
-            {"grpc_method", labels.method},
-            {"grpc_code", std::string(StatusCodeName(code))}})
-      .Increment();
-  latency_.Add({{"grpc_service", labels.service}, {"grpc_method", labels.method}}, kBuckets)
-      .Observe(absl::ToDoubleSeconds(latency));
+RpcMetrics::MethodSeries::MethodSeries(RpcMetrics& metrics, std::string service, std::string method)
+    : metrics_(metrics),
+      service_(std::move(service)),
+      method_(std::move(method)),
+      started_(metrics.started_.Add({{"grpc_service", service_}, {"grpc_method", method_}})),
+      latency_(metrics.latency_.Add(
+          {{"grpc_service", service_}, {"grpc_method", method_}},
+          prometheus::Histogram::BucketBoundaries{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                  0.25, 0.5, 1, 2.5, 5, 10})) {}
+
+void RpcMetrics::MethodSeries::RecordHandled(grpc::StatusCode code, absl::Duration latency) {
+  latency_.Observe(absl::ToDoubleSeconds(latency));
+  const auto index = static_cast<size_t>(code);
+  prometheus::Counter* counter =
+      index < handled_.size() ? handled_[index].load(std::memory_order_acquire) : nullptr;
+  if (counter == nullptr) {
+    // Family::Add returns the existing series for known labels, so a race only repeats it.
+    counter = &metrics_.handled_.Add({{"grpc_service", service_},
+                                      {"grpc_method", method_},
+                                      {"grpc_code", StatusCodeName(code)}});
+    if (index < handled_.size()) handled_[index].store(counter, std::memory_order_release);
+  }
+  counter->Increment();
 }
 
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new MetricsInterceptor(metrics_, info);
+  return new MetricsInterceptor(metrics_.SeriesFor(info->method()), info);
 }
 
 std::string LogfmtQuote(absl::string_view value) {

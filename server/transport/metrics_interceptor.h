@@ -5,8 +5,10 @@
 // histograms per method and status code, and one access-log line per call with its request id.
 //
 // The request id is the caller's `x-request-id` metadata when it is a short token of
-// [A-Za-z0-9._-], or a generated one; it is sent back in the `x-request-id` trailer. Nothing else
-// of the metadata is logged, so admin tokens (`authorization`) never reach the logs.
+// [A-Za-z0-9._-], or a generated one. It is sent back in the `x-request-id` trailer when the
+// caller sent one or the call failed (a successful call without one gets no trailer and, unless
+// it is logged, no id). Nothing else of the metadata is logged, so admin tokens
+// (`authorization`) never reach the logs.
 //
 // A request that protobuf cannot parse (typically invalid UTF-8 in a proto3 string field, which
 // gRPC would answer with a bare UNIMPLEMENTED) is answered INVALID_ARGUMENT with ErrorInfo reason
@@ -20,9 +22,14 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include <array>
+#include <atomic>
+#include <memory>
 #include <string>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/transport/grpc_status.h"
 
@@ -34,16 +41,39 @@ namespace news {
 //   grpc_server_handling_seconds{grpc_service, grpc_method} (histogram)
 class RpcMetrics {
  public:
+  static constexpr size_t kGrpcStatusCodeCount = grpc::StatusCode::UNAUTHENTICATED + 1;
+
   explicit RpcMetrics(prometheus::Registry& registry);
 
+  // The series of one method, created on first use and kept for the server's life, so that a
+  // call updates them without building label sets.
+  class MethodSeries {
+   public:
+    void RecordStarted() { started_.Increment(); }
+    void RecordHandled(grpc::StatusCode code, absl::Duration latency);
+
+   private:
+    friend class RpcMetrics;
+    MethodSeries(RpcMetrics& metrics, std::string service, std::string method);
+
+    RpcMetrics& metrics_;
+    const std::string service_;
+    const std::string method_;
+    prometheus::Counter& started_;
+    prometheus::Histogram& latency_;
+    // By status code, created when a code first occurs.
+    std::array<std::atomic<prometheus::Counter*>, kGrpcStatusCodeCount> handled_{};
+  };
+
   // `full_method` is "/package.Service/Method".
-  void RecordStarted(absl::string_view full_method);
-  void RecordHandled(absl::string_view full_method, grpc::StatusCode code, absl::Duration latency);
+  MethodSeries& SeriesFor(absl::string_view full_method);
 
  private:
   prometheus::Family<prometheus::Counter>& started_;
   prometheus::Family<prometheus::Counter>& handled_;
   prometheus::Family<prometheus::Histogram>& latency_;
+  absl::Mutex mutex_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodSeries>> series_ ABSL_GUARDED_BY(mutex_);
 };
 
 class MetricsInterceptorFactory : public grpc::experimental::ServerInterceptorFactoryInterface {
