@@ -80,6 +80,9 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       page_tokens_(options.page_token_secret),
       pool_(db::PoolOptions{options.database_url, options.db_connections, options.db_max_queue,
                             storage::PrepareStatements, options.statement_timeout, metrics_.get()}),
+      write_pool_(db::PoolOptions{options.database_url, options.db_write_connections,
+                                  options.db_max_queue, storage::PrepareStatements,
+                                  options.statement_timeout, metrics_.get()}),
       article_catalog_(page_tokens_),
       article_cache_(options.article_cache_entries, options.article_cache_ttl),
       feed_cache_(options.feed_cache_entries, options.article_cache_ttl),
@@ -88,9 +91,9 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       discovery_catalog_(page_tokens_, site_activity_),
       discovery_service_(discovery_catalog_, pool_, options.clock),
       comment_board_(options.comment_rules, page_tokens_),
-      comment_service_(comment_board_, pool_),
+      comment_service_(comment_board_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
-      moderation_service_(moderation_desk_, pool_) {}
+      moderation_service_(moderation_desk_, write_pool_) {}
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(options);
@@ -159,6 +162,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   // No call can count a view any more: what is still pending is written before the pool stops.
   FlushAudienceNow();
   pool_.Shutdown();
+  write_pool_.Shutdown();
   metrics_->StopServing();
 }
 
@@ -170,6 +174,14 @@ void NewsServer::RegisterPoolGauges() {
                             [this] { return static_cast<double>(pool_.in_use()); });
   metrics_->AddSampledGauge("news_db_pool_connections", "Pool workers (connections)",
                             [this] { return static_cast<double>(options_.db_connections); });
+  metrics_->AddSampledGauge("news_db_write_pool_queue_length",
+                            "Database writes waiting for a write pool worker",
+                            [this] { return static_cast<double>(write_pool_.queue_length()); });
+  metrics_->AddSampledGauge("news_db_write_pool_connections_in_use",
+                            "Write pool workers running a database job",
+                            [this] { return static_cast<double>(write_pool_.in_use()); });
+  metrics_->AddSampledGauge("news_db_write_pool_connections", "Write pool workers (connections)",
+                            [this] { return static_cast<double>(options_.db_write_connections); });
 }
 
 void NewsServer::RegisterServiceMetrics() {
@@ -203,7 +215,7 @@ void NewsServer::FlushAudiencePeriodically() {
 
 void NewsServer::FlushAudienceNow() {
   std::promise<absl::Status> outcome;
-  pool_.Submit(
+  write_pool_.Submit(
       absl::InfiniteFuture(),
       [this](pqxx::connection& db) {
         return FlushAudienceCounts(db, view_counter_, site_activity_);

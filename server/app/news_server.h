@@ -37,7 +37,11 @@ struct ServerOptions {
   std::string listen_address = "127.0.0.1:50051";
   // libpq URI of the database.
   std::string database_url;
+  // Connections for reads, and for writes that commit (comments, likes, moderation, view
+  // flushes). A commit mostly waits for the WAL flush rather than a core, and PostgreSQL flushes
+  // the commits that wait together in one go, so writes get more connections than reads.
   int db_connections = 4;
+  int db_write_connections = 16;
   size_t db_max_queue = 2048;
   // Key for page-token MACs; the same on every instance serving one database.
   std::string page_token_secret = "news-backend-default-page-token-secret";
@@ -115,7 +119,7 @@ class NewsServer {
 
   // Writes pending view counts and visits every options_.view_flush_interval until stopped.
   void FlushAudiencePeriodically();
-  // Writes pending view counts and visits through the pool and waits for the outcome.
+  // Writes pending view counts and visits through the write pool and waits for the outcome.
   void FlushAudienceNow();
 
   const ServerOptions options_;
@@ -123,6 +127,7 @@ class NewsServer {
   std::unique_ptr<ServerMetrics> metrics_;
   PageTokenCodec page_tokens_;
   db::DatabasePool pool_;
+  db::DatabasePool write_pool_;
   ViewCounter view_counter_;
   SiteActivity site_activity_;
   ArticleCatalog article_catalog_;

@@ -19,7 +19,10 @@ ABSL_FLAG(std::string, listen, news::EnvOr("LISTEN_ADDRESS", "127.0.0.1:50051"),
 ABSL_FLAG(std::string, database_url, news::EnvOr("DATABASE_URL", ""),
           "libpq URI of the PostgreSQL database (env DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, news::EnvOr("DB_POOL_SIZE", 4),
-          "database connections, one worker thread each (env DB_POOL_SIZE)");
+          "database connections for reads, one worker thread each (env DB_POOL_SIZE)");
+ABSL_FLAG(int, db_write_pool_size, news::EnvOr("DB_WRITE_POOL_SIZE", 16),
+          "database connections for writes that commit: comments, likes, moderation, view "
+          "counts (env DB_WRITE_POOL_SIZE)");
 ABSL_FLAG(int, db_max_queue, news::EnvOr("DB_MAX_QUEUE", 2048),
           "requests that may wait for a database worker before RESOURCE_EXHAUSTED "
           "(env DB_MAX_QUEUE)");
@@ -96,6 +99,7 @@ int main(int argc, char** argv) {
   options.listen_address = absl::GetFlag(FLAGS_listen);
   options.database_url = absl::GetFlag(FLAGS_database_url);
   options.db_connections = absl::GetFlag(FLAGS_db_pool_size);
+  options.db_write_connections = absl::GetFlag(FLAGS_db_write_pool_size);
   options.db_max_queue = static_cast<size_t>(absl::GetFlag(FLAGS_db_max_queue));
   options.page_token_secret = absl::GetFlag(FLAGS_page_token_secret);
   options.apply_migrations = absl::GetFlag(FLAGS_migrate);

@@ -12,7 +12,7 @@ namespace news {
 grpc::ServerUnaryReactor* CommentGrpcService::ListComments(grpc::CallbackServerContext* context,
                                                            const v1::ListCommentsRequest* request,
                                                            v1::ListCommentsResponse* response) {
-  return RunOnDatabase(context, pool_, response, [this, request](pqxx::connection& db) {
+  return RunOnDatabase(context, reads_, response, [this, request](pqxx::connection& db) {
     return board_.ListComments(db, *request);
   });
 }
@@ -27,7 +27,7 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
     reactor->Finish(ToGrpcStatus(status));
     return reactor;
   }
-  return RunOnDatabase(context, pool_, response,
+  return RunOnDatabase(context, writes_, response,
                        [this, parsed, client_id = ClientIdentity(*context)](
                            pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
                          absl::StatusOr<v1::Comment> comment =
@@ -44,7 +44,7 @@ grpc::ServerUnaryReactor* CommentGrpcService::LikeComment(grpc::CallbackServerCo
                                                           const v1::LikeCommentRequest* request,
                                                           v1::Comment* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, writes_, response,
       [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
           pqxx::connection& db) { return board_.SetLike(db, client_id, id, true); });
 }
@@ -53,7 +53,7 @@ grpc::ServerUnaryReactor* CommentGrpcService::UnlikeComment(grpc::CallbackServer
                                                             const v1::UnlikeCommentRequest* request,
                                                             v1::Comment* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, writes_, response,
       [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
           pqxx::connection& db) { return board_.SetLike(db, client_id, id, false); });
 }

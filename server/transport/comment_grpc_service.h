@@ -17,9 +17,10 @@ using CommentServiceBase = v1::CommentService::WithCallbackMethod_ListComments<
 // news.v1.CommentService over gRPC's callback API; the logic is in CommentBoard.
 class CommentGrpcService final : public CommentServiceBase {
  public:
-  // `board` and `pool` must outlive the service.
-  CommentGrpcService(const CommentBoard& board, db::DatabasePool& pool)
-      : board_(board), pool_(pool) {}
+  // `board` and the pools must outlive the service. Reads run on `reads`, creates and likes on
+  // `writes`.
+  CommentGrpcService(const CommentBoard& board, db::DatabasePool& reads, db::DatabasePool& writes)
+      : board_(board), reads_(reads), writes_(writes) {}
 
   grpc::ServerUnaryReactor* ListComments(grpc::CallbackServerContext* context,
                                          const v1::ListCommentsRequest* request,
@@ -36,7 +37,8 @@ class CommentGrpcService final : public CommentServiceBase {
 
  private:
   const CommentBoard& board_;
-  db::DatabasePool& pool_;
+  db::DatabasePool& reads_;
+  db::DatabasePool& writes_;
 };
 
 }  // namespace news
