@@ -167,21 +167,22 @@ void NewsServer::Shutdown(absl::Duration grace) {
 }
 
 void NewsServer::RegisterPoolGauges() {
-  metrics_->AddSampledGauge("news_db_pool_queue_length", "Database jobs waiting for a pool worker",
-                            [this] { return static_cast<double>(pool_.queue_length()); });
-  metrics_->AddSampledGauge("news_db_pool_connections_in_use",
-                            "Pool workers running a database job",
-                            [this] { return static_cast<double>(pool_.in_use()); });
-  metrics_->AddSampledGauge("news_db_pool_connections", "Pool workers (connections)",
-                            [this] { return static_cast<double>(options_.db_connections); });
-  metrics_->AddSampledGauge("news_db_write_pool_queue_length",
-                            "Database writes waiting for a write pool worker",
-                            [this] { return static_cast<double>(write_pool_.queue_length()); });
-  metrics_->AddSampledGauge("news_db_write_pool_connections_in_use",
-                            "Write pool workers running a database job",
-                            [this] { return static_cast<double>(write_pool_.in_use()); });
-  metrics_->AddSampledGauge("news_db_write_pool_connections", "Write pool workers (connections)",
-                            [this] { return static_cast<double>(options_.db_write_connections); });
+  RegisterPoolGauges("news_db_pool", "Database", pool_, options_.db_connections);
+  RegisterPoolGauges("news_db_write_pool", "Database write", write_pool_,
+                     options_.db_write_connections);
+}
+
+void NewsServer::RegisterPoolGauges(const std::string& prefix, const std::string& kind,
+                                    const db::DatabasePool& pool, int connections) {
+  metrics_->AddSampledGauge(absl::StrCat(prefix, "_queue_length"),
+                            absl::StrCat(kind, " jobs waiting for a pool worker"),
+                            [&pool] { return static_cast<double>(pool.queue_length()); });
+  metrics_->AddSampledGauge(absl::StrCat(prefix, "_connections_in_use"),
+                            absl::StrCat(kind, " pool workers running a job"),
+                            [&pool] { return static_cast<double>(pool.in_use()); });
+  metrics_->AddSampledGauge(absl::StrCat(prefix, "_connections"),
+                            absl::StrCat(kind, " pool workers (connections)"),
+                            [connections] { return static_cast<double>(connections); });
 }
 
 void NewsServer::RegisterServiceMetrics() {

@@ -108,8 +108,11 @@ class NewsServer {
  private:
   NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetrics> metrics);
 
-  // Exposes the pool's queue length and busy connections as gauges.
+  // Exposes both pools' queue length, busy connections and size as gauges.
   void RegisterPoolGauges();
+  // The gauges of one pool, named `prefix`_queue_length etc.; `kind` starts their help texts.
+  void RegisterPoolGauges(const std::string& prefix, const std::string& kind,
+                          const db::DatabasePool& pool, int connections);
   // Exposes the caches' hits and misses, the pending view counts and the moderation queue length.
   void RegisterServiceMetrics();
 
