@@ -13,8 +13,8 @@
 #include "server/db/migrations.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/prepared_statements.h"
+#include "server/transport/client_identity.h"
 #include "server/transport/metrics_interceptor.h"
-#include "server/transport/site_activity_interceptor.h"
 
 namespace news {
 namespace {
@@ -118,9 +118,12 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.AddListeningPort(options.listen_address, *credentials, &server->port_);
   ApplyTransportLimits(options, builder);
   std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> interceptors;
-  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(server->metrics_->rpc()));
-  interceptors.push_back(
-      std::make_unique<SiteActivityInterceptorFactory>(server->site_activity_, options.clock));
+  interceptors.push_back(std::make_unique<MetricsInterceptorFactory>(
+      server->metrics_->rpc(),
+      [s = server.get()](const std::multimap<grpc::string_ref, grpc::string_ref>& metadata,
+                         const std::string& peer) {
+        s->site_activity_.RecordRequest(ClientIdentity(metadata, peer), s->options_.clock());
+      }));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   builder.RegisterService(&server->article_service_);
   builder.RegisterService(&server->discovery_service_);

@@ -50,8 +50,9 @@ std::string GenerateRequestId() {
 
 class MetricsInterceptor : public grpc::experimental::Interceptor {
  public:
-  MetricsInterceptor(RpcMetrics::MethodSeries& series, grpc::experimental::ServerRpcInfo* info)
-      : series_(series), info_(info), start_(absl::Now()) {
+  MetricsInterceptor(RpcMetrics::MethodSeries& series, const CallStartObserver& on_call_start,
+                     grpc::experimental::ServerRpcInfo* info)
+      : series_(series), on_call_start_(on_call_start), info_(info), start_(absl::Now()) {
     series_.RecordStarted();
   }
 
@@ -64,6 +65,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
         const absl::string_view id(found->second.data(), found->second.size());
         if (IsAcceptableRequestId(id)) request_id_ = std::string(id);
       }
+      if (on_call_start_) on_call_start_(*metadata, info_->server_context()->peer());
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::POST_RECV_MESSAGE) &&
         methods->GetRecvMessage() == nullptr) {
@@ -108,6 +110,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
   }
 
   RpcMetrics::MethodSeries& series_;
+  const CallStartObserver& on_call_start_;
   grpc::experimental::ServerRpcInfo* info_;
   const absl::Time start_;
   std::string request_id_;
@@ -172,7 +175,7 @@ void RpcMetrics::MethodSeries::RecordHandled(grpc::StatusCode code, absl::Durati
 
 grpc::experimental::Interceptor* MetricsInterceptorFactory::CreateServerInterceptor(
     grpc::experimental::ServerRpcInfo* info) {
-  return new MetricsInterceptor(metrics_.SeriesFor(info->method()), info);
+  return new MetricsInterceptor(metrics_.SeriesFor(info->method()), on_call_start_, info);
 }
 
 std::string LogfmtQuote(absl::string_view value) {
