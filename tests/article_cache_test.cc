@@ -1,97 +1,472 @@
-// ResponseCache: bounded by entries (least recently used evicted) and by age; and GetArticle and
-// ListArticles through it on the real server.
+// ResponseCache: bounded by entries and by age, one load per key at a time (coalescing),
+// refresh-ahead of entries past half their TTL; and GetArticle and ListArticles through it on
+// the real server.
 
 #include "server/domain/article_cache.h"
 
+#include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <condition_variable>
+#include <future>
 #include <pqxx/pqxx>
 #include <thread>
+#include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "news/v1/article.grpc.pb.h"
 #include "tests/support/test_server.h"
 
 namespace news {
 namespace {
 
-v1::Article ArticleWithId(int64_t id, const std::string& title = "Tin thời sự") {
-  v1::Article article;
-  article.set_id(id);
-  article.set_title(title);
-  return article;
-}
+using Cache = ResponseCache<int64_t, std::string>;
 
+// Loads that the test completes by hand, and what each Get's reader received.
 class ArticleCacheTest : public ::testing::Test {
  protected:
+  // What a reader that was not answered at once received, once it has.
+  struct Received {
+    bool done = false;
+    Cache::Result result = absl::UnknownError("not yet");
+  };
+
+  // Gets `key`; returns the value of a hit, else "" (then the reader's outcome goes to
+  // `received`, when given).
+  std::string Get(Cache& cache, int64_t key, Received* received = nullptr) {
+    std::shared_ptr<const std::string> value = cache.Get(
+        key,
+        [received] {
+          return Cache::Waiter([received](const Cache::Result& result) {
+            if (received == nullptr) return;
+            received->done = true;
+            received->result = result;
+          });
+        },
+        [this, key](Cache::LoadDone done) {
+          loaded_keys_.push_back(key);
+          pending_.push_back(std::move(done));
+        });
+    return value == nullptr ? "" : *value;
+  }
+
+  // Completes the oldest pending load with `value`.
+  void CompleteLoad(absl::StatusOr<std::string> value) {
+    ASSERT_FALSE(pending_.empty());
+    Cache::LoadDone done = std::move(pending_.front());
+    pending_.erase(pending_.begin());
+    done(std::move(value));
+  }
+
+  // Gets `key` and completes the load it starts with `value`.
+  void Fill(Cache& cache, int64_t key, const std::string& value) {
+    Get(cache, key);
+    CompleteLoad(value);
+  }
+
   absl::Time now_ = absl::FromUnixSeconds(1700000000);
   std::function<absl::Time()> clock_ = [this] { return now_; };
+  std::vector<int64_t> loaded_keys_;
+  std::vector<Cache::LoadDone> pending_;
 };
 
-TEST_F(ArticleCacheTest, ReturnsStoredArticleUntilItIsTtlOld) {
-  ArticleCache cache(10, absl::Seconds(1), clock_);
-  EXPECT_EQ(cache.Find(7), nullptr);
-  cache.Insert(7, ArticleWithId(7, "Bản tin sáng"));
-  now_ += absl::Milliseconds(999);
-  auto found = cache.Find(7);
-  ASSERT_NE(found, nullptr);
-  EXPECT_EQ(found->title(), "Bản tin sáng");
-  now_ += absl::Milliseconds(1);
-  EXPECT_EQ(cache.Find(7), nullptr);
-  EXPECT_EQ(cache.size(), 0u);
+TEST_F(ArticleCacheTest, ServesALoadedValueUntilItIsTtlOld) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  Received first;
+  EXPECT_EQ(Get(cache, 7, &first), "");
+  CompleteLoad("Bản tin sáng");
+  ASSERT_TRUE(first.done);
+  ASSERT_TRUE(first.result.ok());
+  EXPECT_EQ(**first.result, "Bản tin sáng");
+  now_ += absl::Milliseconds(499);
+  EXPECT_EQ(Get(cache, 7), "Bản tin sáng");
+  EXPECT_EQ(loaded_keys_.size(), 1u);
+  now_ += absl::Milliseconds(501);
+  EXPECT_EQ(Get(cache, 7), "");
+  EXPECT_EQ(loaded_keys_.size(), 2u);
 }
 
-TEST_F(ArticleCacheTest, CountsHitsAndMissesIncludingExpiredEntries) {
-  ArticleCache cache(10, absl::Seconds(1), clock_);
-  EXPECT_EQ(cache.Find(7), nullptr);
-  cache.Insert(7, ArticleWithId(7));
-  ASSERT_NE(cache.Find(7), nullptr);
-  ASSERT_NE(cache.Find(7), nullptr);
-  now_ += absl::Seconds(1);
-  EXPECT_EQ(cache.Find(7), nullptr);
-  EXPECT_EQ(cache.hits(), 2u);
+TEST_F(ArticleCacheTest, AgeCountsFromWhenTheReadStarted) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  Get(cache, 7);
+  now_ += absl::Milliseconds(300);  // a slow read
+  CompleteLoad("Chậm");
+  now_ += absl::Milliseconds(699);
+  Received late;
+  EXPECT_EQ(Get(cache, 7, &late), "Chậm");
+  now_ += absl::Milliseconds(1);
+  EXPECT_EQ(Get(cache, 7), "");
+}
+
+TEST_F(ArticleCacheTest, ConcurrentMissesShareOneLoad) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  std::vector<Received> readers(5);
+  for (Received& reader : readers) EXPECT_EQ(Get(cache, 7, &reader), "");
+  EXPECT_EQ(loaded_keys_, std::vector<int64_t>{7});
+  EXPECT_FALSE(readers[4].done);
+  CompleteLoad("Một lần đọc");
+  for (const Received& reader : readers) {
+    ASSERT_TRUE(reader.done);
+    ASSERT_TRUE(reader.result.ok());
+    EXPECT_EQ(**reader.result, "Một lần đọc");
+  }
+  EXPECT_EQ(Get(cache, 7), "Một lần đọc");
+  EXPECT_EQ(cache.misses(), 1u);
+  EXPECT_EQ(cache.coalesced(), 4u);
+  EXPECT_EQ(cache.hits(), 1u);
+}
+
+TEST_F(ArticleCacheTest, AFailedLoadFailsItsWaitersAndTheNextGetLoadsAgain) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  Received first;
+  Received second;
+  Get(cache, 7, &first);
+  Get(cache, 7, &second);
+  CompleteLoad(absl::UnavailableError("database away"));
+  ASSERT_TRUE(first.done && second.done);
+  EXPECT_EQ(first.result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(second.result.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(cache.size(), 0u);
+  Get(cache, 7);
+  EXPECT_EQ(loaded_keys_.size(), 2u);
+}
+
+TEST_F(ArticleCacheTest, LoadsOfDifferentKeysDoNotWaitForEachOther) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  Received seven;
+  Received eight;
+  Get(cache, 7, &seven);
+  Get(cache, 8, &eight);
+  EXPECT_EQ(loaded_keys_, (std::vector<int64_t>{7, 8}));
+  CompleteLoad("bảy");
+  EXPECT_TRUE(seven.done);
+  EXPECT_FALSE(eight.done);
+}
+
+TEST_F(ArticleCacheTest, ThreadsMissingTogetherReadOnce) {
+  Cache cache(100, absl::Seconds(1), clock_);
+  std::mutex mutex;
+  std::condition_variable released;
+  bool release = false;
+  int loads = 0;
+  std::atomic<int> served{0};
+  std::vector<std::thread> loaders;
+  std::vector<std::thread> readers;
+  for (int i = 0; i < 16; ++i) {
+    readers.emplace_back([&] {
+      std::shared_ptr<const std::string> value = cache.Get(
+          42,
+          [&] {
+            return Cache::Waiter([&](const Cache::Result& result) {
+              if (result.ok() && **result == "bốn hai") served.fetch_add(1);
+            });
+          },
+          [&](Cache::LoadDone done) {
+            std::lock_guard lock(mutex);
+            ++loads;
+            // The read answers only once every reader has asked.
+            loaders.emplace_back([&, done = std::move(done)]() mutable {
+              std::unique_lock wait(mutex);
+              released.wait(wait, [&] { return release; });
+              wait.unlock();
+              done(std::string("bốn hai"));
+            });
+          });
+      if (value != nullptr) served.fetch_add(1);
+    });
+  }
+  for (std::thread& reader : readers) reader.join();
+  {
+    std::lock_guard lock(mutex);
+    release = true;
+    released.notify_all();
+  }
+  // Only readers start loads, so `loaders` is complete once they are joined.
+  for (std::thread& loader : loaders) loader.join();
+  EXPECT_EQ(loads, 1);
+  EXPECT_EQ(served.load(), 16);
+}
+
+TEST_F(ArticleCacheTest, RefreshesAHotEntryAheadOfExpiryOncePerKey) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  Fill(cache, 7, "cũ");
+  now_ += absl::Milliseconds(400);
+  EXPECT_EQ(Get(cache, 7), "cũ");
+  EXPECT_EQ(loaded_keys_.size(), 1u);  // younger than ttl / 2: no refresh
+  now_ += absl::Milliseconds(200);
+  // Past half the TTL: served at once, and one background read starts.
+  EXPECT_EQ(Get(cache, 7), "cũ");
+  EXPECT_EQ(Get(cache, 7), "cũ");
+  EXPECT_EQ(loaded_keys_.size(), 2u);
+  EXPECT_EQ(cache.refreshes(), 1u);
+  now_ += absl::Milliseconds(100);
+  CompleteLoad("mới");
+  EXPECT_EQ(Get(cache, 7), "mới");
+  // Its age counts from the refresh (started at +600 ms): at +1.1 s it is 500 ms old and is
+  // refreshed again, so a hot entry never expires.
+  now_ += absl::Milliseconds(400);
+  EXPECT_EQ(Get(cache, 7), "mới");
+  EXPECT_EQ(loaded_keys_.size(), 3u);
+  CompleteLoad("mới hơn");
+  now_ += absl::Milliseconds(900);
+  EXPECT_EQ(Get(cache, 7), "mới hơn");
+  EXPECT_EQ(cache.misses(), 1u);
+}
+
+TEST_F(ArticleCacheTest, RunsAtMostMaxRefreshesAtOnce) {
+  Cache cache(10, absl::Seconds(1), clock_, /*max_refreshes=*/1);
+  Fill(cache, 1, "một");
+  Fill(cache, 2, "hai");
+  now_ += absl::Milliseconds(600);
+  EXPECT_EQ(Get(cache, 1), "một");
+  EXPECT_EQ(Get(cache, 2), "hai");  // no slot free: served without a refresh
+  EXPECT_EQ(loaded_keys_, (std::vector<int64_t>{1, 2, 1}));
+  CompleteLoad("một mới");
+  EXPECT_EQ(Get(cache, 2), "hai");
+  EXPECT_EQ(loaded_keys_, (std::vector<int64_t>{1, 2, 1, 2}));
+  EXPECT_EQ(cache.refreshes(), 2u);
+}
+
+TEST_F(ArticleCacheTest, AFailedRefreshKeepsServingTheEntryUntilItsTtl) {
+  Cache cache(10, absl::Seconds(1), clock_);
+  Fill(cache, 7, "còn hạn");
+  now_ += absl::Milliseconds(600);
+  EXPECT_EQ(Get(cache, 7), "còn hạn");
+  CompleteLoad(absl::UnavailableError("database away"));
+  now_ += absl::Milliseconds(399);
+  EXPECT_EQ(Get(cache, 7), "còn hạn");  // and starts another refresh
+  EXPECT_EQ(loaded_keys_.size(), 3u);
+  now_ += absl::Milliseconds(1);
+  Received expired;
+  EXPECT_EQ(Get(cache, 7, &expired), "");  // waits for the refresh in flight
+  EXPECT_EQ(loaded_keys_.size(), 3u);
+  CompleteLoad("mới");
+  ASSERT_TRUE(expired.done);
+  EXPECT_EQ(**expired.result, "mới");
+}
+
+TEST_F(ArticleCacheTest, NeverHoldsMoreThanMaxEntries) {
+  for (size_t max_entries : {1, 3, 63, 64, 1000, 10000}) {
+    Cache cache(max_entries, absl::Minutes(1), clock_);
+    for (int64_t key = 0; key < 3 * static_cast<int64_t>(max_entries) + 10; ++key) {
+      Fill(cache, key, "x");
+    }
+    EXPECT_EQ(cache.size(), max_entries);
+  }
+}
+
+TEST_F(ArticleCacheTest, EvictsAnUnusedEntryBeforeARecentlyUsedOne) {
+  Cache cache(3, absl::Minutes(1), clock_);
+  Fill(cache, 1, "1");
+  Fill(cache, 2, "2");
+  Fill(cache, 3, "3");
+  EXPECT_EQ(Get(cache, 1), "1");
+  Fill(cache, 4, "4");
+  EXPECT_EQ(cache.size(), 3u);
+  EXPECT_EQ(Get(cache, 1), "1");
+  EXPECT_EQ(Get(cache, 3), "3");
+  EXPECT_EQ(Get(cache, 4), "4");
+  EXPECT_EQ(Get(cache, 2), "");
+}
+
+TEST_F(ArticleCacheTest, EvictsExpiredEntriesFirst) {
+  Cache cache(2, absl::Seconds(1), clock_);
+  Fill(cache, 1, "1");
+  now_ += absl::Milliseconds(400);
+  Fill(cache, 2, "2");
+  EXPECT_EQ(Get(cache, 1), "1");
+  EXPECT_EQ(Get(cache, 2), "2");
+  now_ += absl::Milliseconds(700);  // 1 has expired, 2 has not; both were used
+  Fill(cache, 3, "3");
+  EXPECT_EQ(Get(cache, 2), "2");
+  EXPECT_EQ(Get(cache, 3), "3");
+}
+
+TEST_F(ArticleCacheTest, ZeroEntriesLoadsEveryTimeAndStoresNothing) {
+  Cache cache(0, absl::Minutes(1), clock_);
+  Received first;
+  Received second;
+  Get(cache, 1, &first);
+  Get(cache, 1, &second);
+  EXPECT_EQ(loaded_keys_.size(), 2u);
+  CompleteLoad("một");
+  CompleteLoad("hai");
+  EXPECT_EQ(**first.result, "một");
+  EXPECT_EQ(**second.result, "hai");
+  EXPECT_EQ(cache.size(), 0u);
   EXPECT_EQ(cache.misses(), 2u);
 }
 
-TEST_F(ArticleCacheTest, InsertReplacesAndRestartsTheClock) {
-  ArticleCache cache(10, absl::Seconds(1), clock_);
-  cache.Insert(7, ArticleWithId(7, "Cũ"));
-  now_ += absl::Milliseconds(800);
-  cache.Insert(7, ArticleWithId(7, "Mới"));
-  now_ += absl::Milliseconds(800);
-  auto found = cache.Find(7);
-  ASSERT_NE(found, nullptr);
-  EXPECT_EQ(found->title(), "Mới");
-  EXPECT_EQ(cache.size(), 1u);
+TEST_F(ArticleCacheTest, HandedOutValuesOutliveEviction) {
+  Cache cache(1, absl::Minutes(1), clock_);
+  Received first;
+  Get(cache, 1, &first);
+  CompleteLoad("Giữ lại");
+  Fill(cache, 2, "2");
+  EXPECT_EQ(Get(cache, 1), "");
+  EXPECT_EQ(**first.result, "Giữ lại");
 }
 
-TEST_F(ArticleCacheTest, EvictsTheLeastRecentlyUsedWhenFull) {
-  ArticleCache cache(3, absl::Minutes(1), clock_);
-  cache.Insert(1, ArticleWithId(1));
-  cache.Insert(2, ArticleWithId(2));
-  cache.Insert(3, ArticleWithId(3));
-  ASSERT_NE(cache.Find(1), nullptr);  // 2 is now the least recently used
-  cache.Insert(4, ArticleWithId(4));
-  EXPECT_EQ(cache.size(), 3u);
-  EXPECT_EQ(cache.Find(2), nullptr);
-  EXPECT_NE(cache.Find(1), nullptr);
-  EXPECT_NE(cache.Find(3), nullptr);
-  EXPECT_NE(cache.Find(4), nullptr);
+// The serialized response of one unary call.
+std::string CallForBytes(const std::shared_ptr<grpc::Channel>& channel, const std::string& method,
+                         const google::protobuf::Message& request) {
+  grpc::GenericStub stub(channel);
+  auto context = testing::ContextWithDeadline();
+  grpc::Slice slice(request.SerializeAsString());
+  grpc::ByteBuffer send(&slice, 1);
+  grpc::ByteBuffer receive;
+  std::mutex mutex;
+  std::condition_variable done_cv;
+  bool done = false;
+  grpc::Status status;
+  stub.UnaryCall(context.get(), method, grpc::StubOptions(), &send, &receive,
+                 [&](grpc::Status result) {
+                   std::lock_guard lock(mutex);
+                   status = std::move(result);
+                   done = true;
+                   done_cv.notify_one();
+                 });
+  std::unique_lock lock(mutex);
+  done_cv.wait(lock, [&] { return done; });
+  EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+  std::vector<grpc::Slice> slices;
+  EXPECT_TRUE(receive.Dump(&slices).ok());
+  std::string bytes;
+  for (const grpc::Slice& part : slices) {
+    bytes.append(reinterpret_cast<const char*>(part.begin()), part.size());
+  }
+  return bytes;
 }
 
-TEST_F(ArticleCacheTest, ZeroEntriesDisablesIt) {
-  ArticleCache cache(0, absl::Minutes(1), clock_);
-  cache.Insert(1, ArticleWithId(1));
-  EXPECT_EQ(cache.Find(1), nullptr);
-  EXPECT_EQ(cache.size(), 0u);
+// A server on a new database holding the sample pages; null when it cannot start.
+std::unique_ptr<testing::TestServer> StartWithSamples(const std::string& database,
+                                                      const ServerOptions& options) {
+  auto server = testing::TestServer::Start(database, options);
+  if (server) testing::ImportSamplePages(server->database_url);
+  return server;
 }
 
-TEST_F(ArticleCacheTest, HandedOutArticlesOutliveEviction) {
-  ArticleCache cache(1, absl::Minutes(1), clock_);
-  cache.Insert(1, ArticleWithId(1, "Giữ lại"));
-  auto held = cache.Find(1);
-  cache.Insert(2, ArticleWithId(2));
-  EXPECT_EQ(cache.Find(1), nullptr);
-  EXPECT_EQ(held->title(), "Giữ lại");
+// The id of the newest published article; 0 when the feed is empty or fails.
+int64_t NewestArticleId(v1::ArticleService::Stub& stub) {
+  v1::ListArticlesResponse feed;
+  if (!stub.ListArticles(testing::ContextWithDeadline().get(), {}, &feed).ok() ||
+      feed.articles_size() == 0) {
+    return 0;
+  }
+  return feed.articles(0).id();
+}
+
+TEST(ArticleCacheServerTest, CachedResponsesAreByteIdenticalToUncachedOnes) {
+  ServerOptions cached_options;
+  cached_options.article_cache_entries = 100;
+  cached_options.feed_cache_entries = 10;
+  cached_options.article_cache_ttl = absl::Minutes(1);
+  // No view count changes between the calls compared.
+  cached_options.view_flush_interval = absl::Hours(1);
+  auto cached = StartWithSamples("cache_bytes_test", cached_options);
+  ASSERT_NE(cached, nullptr);
+  ServerOptions uncached_options;
+  uncached_options.view_flush_interval = absl::Hours(1);
+  auto uncached = testing::TestServer::StartOnDatabase(cached->database_url, uncached_options);
+  ASSERT_NE(uncached, nullptr);
+
+  v1::ListArticlesRequest first_page;
+  const std::string feed =
+      CallForBytes(uncached->channel, "/news.v1.ArticleService/ListArticles", first_page);
+  EXPECT_EQ(CallForBytes(cached->channel, "/news.v1.ArticleService/ListArticles", first_page),
+            feed);  // read, then stored
+  EXPECT_EQ(CallForBytes(cached->channel, "/news.v1.ArticleService/ListArticles", first_page),
+            feed);  // from the cache
+  v1::ListArticlesResponse page;
+  ASSERT_TRUE(page.ParseFromString(feed));
+  ASSERT_GT(page.articles_size(), 1);
+  for (const v1::ArticleSummary& summary : page.articles()) {
+    v1::GetArticleRequest request;
+    request.set_id(summary.id());
+    const std::string article =
+        CallForBytes(uncached->channel, "/news.v1.ArticleService/GetArticle", request);
+    v1::Article parsed;
+    ASSERT_TRUE(parsed.ParseFromString(article));
+    EXPECT_EQ(parsed.id(), summary.id());
+    EXPECT_GT(parsed.body_paragraphs_size(), 0);
+    for (int call = 0; call < 2; ++call) {
+      EXPECT_EQ(CallForBytes(cached->channel, "/news.v1.ArticleService/GetArticle", request),
+                article)
+          << "article " << summary.id() << ", call " << call;
+    }
+  }
+}
+
+TEST(ArticleCacheServerTest, GetArticleAnswersErrorsAsBefore) {
+  ServerOptions options;
+  options.article_cache_entries = 100;
+  auto server = StartWithSamples("article_cache_errors_test", options);
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::ArticleService::NewStub(server->channel);
+  for (int call = 0; call < 2; ++call) {
+    v1::GetArticleRequest missing;
+    missing.set_id(987654321);
+    v1::Article article;
+    EXPECT_EQ(
+        stub->GetArticle(testing::ContextWithDeadline().get(), missing, &article).error_code(),
+        grpc::StatusCode::NOT_FOUND);
+    v1::GetArticleRequest negative;
+    negative.set_id(-1);
+    EXPECT_EQ(
+        stub->GetArticle(testing::ContextWithDeadline().get(), negative, &article).error_code(),
+        grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  grpc::GenericStub generic(server->channel);
+  // Not a protocol buffer at all: a tag without its value.
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  grpc::Slice slice(std::string("\x08", 1));
+  grpc::ByteBuffer send(&slice, 1);
+  grpc::ByteBuffer receive;
+  std::promise<grpc::Status> status;
+  generic.UnaryCall(&context, "/news.v1.ArticleService/GetArticle", grpc::StubOptions(), &send,
+                    &receive, [&](grpc::Status result) { status.set_value(std::move(result)); });
+  EXPECT_EQ(status.get_future().get().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST(ArticleCacheServerTest, ConcurrentGetsOfOneArticleAllSucceed) {
+  ServerOptions options;
+  options.article_cache_entries = 100;
+  options.article_cache_ttl = absl::Milliseconds(50);
+  auto server = StartWithSamples("article_cache_concurrent_test", options);
+  ASSERT_NE(server, nullptr);
+  auto stub = v1::ArticleService::NewStub(server->channel);
+  const int64_t id = NewestArticleId(*stub);
+  ASSERT_GT(id, 0);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> clients;
+  for (int client = 0; client < 8; ++client) {
+    clients.emplace_back([&] {
+      const absl::Time end = absl::Now() + absl::Milliseconds(500);
+      while (absl::Now() < end) {
+        v1::GetArticleRequest request;
+        request.set_id(id);
+        v1::Article article;
+        if (!stub->GetArticle(testing::ContextWithDeadline().get(), request, &article).ok() ||
+            article.id() != id) {
+          failures.fetch_add(1);
+        }
+      }
+    });
+  }
+  // Calls cancelled while they wait for a shared read end cleanly too.
+  for (int call = 0; call < 50; ++call) {
+    v1::GetArticleRequest request;
+    request.set_id(id);
+    v1::Article article;
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() + std::chrono::microseconds(200));
+    stub->GetArticle(&context, request, &article);
+  }
+  for (std::thread& client : clients) client.join();
+  EXPECT_EQ(failures.load(), 0);
 }
 
 TEST(ArticleCacheServerTest, GetArticleShowsAChangeWithinTheTtl) {
@@ -99,14 +474,11 @@ TEST(ArticleCacheServerTest, GetArticleShowsAChangeWithinTheTtl) {
   options.article_cache_entries = 100;
   options.feed_cache_entries = 10;
   options.article_cache_ttl = absl::Milliseconds(300);
-  auto server = testing::TestServer::Start("article_cache_test", options);
+  auto server = StartWithSamples("article_cache_test", options);
   ASSERT_NE(server, nullptr);
-  testing::ImportSamplePages(server->database_url);
   auto stub = v1::ArticleService::NewStub(server->channel);
-  v1::ListArticlesResponse feed;
-  ASSERT_TRUE(stub->ListArticles(testing::ContextWithDeadline().get(), {}, &feed).ok());
-  ASSERT_GT(feed.articles_size(), 0);
-  const int64_t id = feed.articles(0).id();
+  const int64_t id = NewestArticleId(*stub);
+  ASSERT_GT(id, 0);
 
   auto title_of_article = [&] {
     v1::GetArticleRequest request;
@@ -133,9 +505,8 @@ TEST(ArticleCacheServerTest, FirstFeedPageShowsANewArticleWithinTheTtl) {
   ServerOptions options;
   options.feed_cache_entries = 10;
   options.article_cache_ttl = absl::Milliseconds(300);
-  auto server = testing::TestServer::Start("feed_cache_test", options);
+  auto server = StartWithSamples("feed_cache_test", options);
   ASSERT_NE(server, nullptr);
-  testing::ImportSamplePages(server->database_url);
   auto stub = v1::ArticleService::NewStub(server->channel);
   auto first_title = [&] {
     v1::ListArticlesResponse feed;

@@ -189,16 +189,25 @@ void NewsServer::RegisterPoolGauges(const std::string& prefix, const std::string
 }
 
 void NewsServer::RegisterServiceMetrics() {
-  constexpr char kHitsHelp[] = "Reads answered from an in-memory response cache";
-  constexpr char kMissesHelp[] = "Reads a response cache could not answer (absent or expired)";
-  metrics_->AddSampledCounter("news_cache_hits_total", kHitsHelp, {{"cache", "article"}},
-                              [this] { return static_cast<double>(article_cache_.hits()); });
-  metrics_->AddSampledCounter("news_cache_hits_total", kHitsHelp, {{"cache", "feed"}},
-                              [this] { return static_cast<double>(feed_cache_.hits()); });
-  metrics_->AddSampledCounter("news_cache_misses_total", kMissesHelp, {{"cache", "article"}},
-                              [this] { return static_cast<double>(article_cache_.misses()); });
-  metrics_->AddSampledCounter("news_cache_misses_total", kMissesHelp, {{"cache", "feed"}},
-                              [this] { return static_cast<double>(feed_cache_.misses()); });
+  auto add_cache_counters = [this](const std::string& name, const auto& cache) {
+    const std::map<std::string, std::string> labels = {{"cache", name}};
+    metrics_->AddSampledCounter("news_cache_hits_total",
+                                "Reads answered from an in-memory response cache", labels,
+                                [&cache] { return static_cast<double>(cache.hits()); });
+    metrics_->AddSampledCounter("news_cache_misses_total",
+                                "Cacheable reads that started a database read", labels,
+                                [&cache] { return static_cast<double>(cache.misses()); });
+    metrics_->AddSampledCounter("news_cache_coalesced_total",
+                                "Cacheable reads that waited for a database read another call "
+                                "had started",
+                                labels,
+                                [&cache] { return static_cast<double>(cache.coalesced()); });
+    metrics_->AddSampledCounter("news_cache_refreshes_total",
+                                "Background re-reads of entries older than half the TTL", labels,
+                                [&cache] { return static_cast<double>(cache.refreshes()); });
+  };
+  add_cache_counters("article", article_cache_);
+  add_cache_counters("feed", feed_cache_);
   metrics_->AddSampledGauge("news_pending_view_counts",
                             "Counted article views not yet written to the database",
                             [this] { return static_cast<double>(view_counter_.pending_count()); });

@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/synchronization/mutex.h"
 #include "server/app/environment.h"
 #include "server/app/logging.h"
 #include "server/app/news_server.h"
@@ -71,6 +72,9 @@ ABSL_FLAG(int, shutdown_grace_seconds, news::EnvOr("SHUTDOWN_GRACE_SECONDS", 10)
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves the news.v1 gRPC API.");
   absl::ParseCommandLine(argc, argv);
+  // Debian's Abseil is built with absl::Mutex deadlock detection on, a debugging aid that gRPC's
+  // own locks pay for on every call (about 5% of the server's CPU on cached reads).
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   if (absl::Status logging = news::ConfigureLogging(absl::GetFlag(FLAGS_log_level));
       !logging.ok()) {
     std::fprintf(stderr, "news-server: %s\n", std::string(logging.message()).c_str());

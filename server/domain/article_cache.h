@@ -3,118 +3,247 @@
 
 // Bounded in-memory caches of ArticleService responses: mobile reads are hot-skewed (a few stories
 // and the first feed pages take most of them), so a few thousand entries answer most reads
-// without the database.
+// without the database. Responses are kept serialized, so a hit hands the same bytes to every
+// reader without copying or serializing them.
 //
 // Freshness is bounded by time, not by notifications: an entry is served for at most `ttl`
 // after it was read from the database. That one rule covers every way a response can change (an
 // article's row, its view and comment counts, its newer/older neighbours, a new article at the
 // top of a feed, a renamed category) and every server instance, with no triggers or
 // LISTEN/NOTIFY; with the default 1 s, no reader sees a change later than 1 s after its commit.
+//
+// Expiry must not send every reader of a hot entry to the database at once: concurrent misses
+// for one key share one read (coalescing), and a hit on an entry older than half the TTL starts
+// one background re-read while the reader gets the entry (refresh-ahead), so hot entries are
+// replaced before they expire. Refreshes are few at a time, so that under load they cannot
+// crowd out the misses: an entry that finds no refresh slot free expires and is read again by
+// one coalesced miss.
 
+#include <algorithm>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <list>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/any_invocable.h"
+#include "absl/functional/function_ref.h"
+#include "absl/hash/hash.h"
+#include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "news/v1/article.pb.h"
 
 namespace news {
 
-// At most `max_entries` values (the least recently used go first), each served for at most
-// `ttl` after it was stored. Thread-safe. max_entries 0 caches nothing.
+// At most `max_entries` values, each served for at most `ttl` after the read that produced it
+// started. Values are read by the caller's loads (see Get), at most one at a time per key.
+// Thread-safe.
+//
+// The entries are split into shards by key, each with its own lock, and each evicts with the
+// CLOCK algorithm: a hit only sets the entry's "used" bit; when a shard is full, a hand sweeps
+// its entries, clearing set bits, and evicts the first expired or unused entry it finds.
 template <typename Key, typename Value>
 class ResponseCache {
  public:
-  // `now` is the clock (tests pass a fake one).
+  // A value, or why it could not be read.
+  using Result = absl::StatusOr<std::shared_ptr<const Value>>;
+  // Receives a Result for one reader that could not be answered at once.
+  using Waiter = absl::AnyInvocable<void(const Result&)>;
+  // Receives the outcome of one load.
+  using LoadDone = absl::AnyInvocable<void(absl::StatusOr<Value>)>;
+
+  // `now` is the clock (tests pass a fake one). max_entries 0 stores nothing: every Get loads.
+  // At most `max_refreshes` background refreshes run at once (queued ones included): the rest of
+  // the database's capacity stays with misses, and entries that find no free slot expire and are
+  // read again by their next miss. The default, twice the default pool, kept the Zipf hot set
+  // fresh in bench/run.sh's mobile mix; 1 let hot entries expire once the pool queued.
   ResponseCache(
       size_t max_entries, absl::Duration ttl,
-      std::function<absl::Time()> now = [] { return absl::Now(); })
-      : max_entries_(max_entries), ttl_(ttl), now_(std::move(now)) {}
+      std::function<absl::Time()> now = [] { return absl::Now(); }, size_t max_refreshes = 8)
+      : max_entries_(max_entries),
+        ttl_(ttl),
+        now_(std::move(now)),
+        max_refreshes_(max_refreshes),
+        // One shard per 64 entries, up to 16: small caches keep exact CLOCK order.
+        shard_count_(std::clamp<size_t>(max_entries / 64, 1, 16)),
+        shards_(new Shard[shard_count_]) {
+    for (size_t i = 0; i < shard_count_; ++i) {
+      shards_[i].capacity = max_entries / shard_count_ + (i < max_entries % shard_count_ ? 1 : 0);
+    }
+  }
 
   bool enabled() const { return max_entries_ > 0; }
 
-  // The value stored under `key` less than ttl ago, else null. Counts a hit or a miss.
-  std::shared_ptr<const Value> Find(const Key& key) {
-    const absl::Time now = now_();
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(key);
-    if (it == entries_.end()) {
+  // Serves one reader of `key`:
+  // - a value stored less than ttl ago is returned at once (a hit); if it is older than ttl / 2,
+  //   no load of `key` is in flight and fewer than max_refreshes refreshes are, `load` is also
+  //   called, to replace it in the background (a refresh);
+  // - otherwise Get returns null and the value, or the load's error, goes to the callback that
+  //   `waiter()` returns, when the load of `key` in flight completes (coalesced), or else a new
+  //   load started by calling `load` (a miss).
+  // `load(done)` must start reading `key` and call `done` exactly once, on any thread, possibly
+  // before returning. `waiter` runs at most once, under a lock: it must only build the callback.
+  // The waiter runs on the thread that calls `done` (within Get when `done` runs within `load`).
+  // The cache must outlive the loads it starts. With max_entries 0 every Get is a miss.
+  std::shared_ptr<const Value> Get(const Key& key, absl::FunctionRef<Waiter()> waiter,
+                                   absl::FunctionRef<void(LoadDone)> load) {
+    if (!enabled()) {
       misses_.fetch_add(1, std::memory_order_relaxed);
+      load([waiting = waiter()](absl::StatusOr<Value> value) mutable {
+        waiting(value.ok() ? Result(std::make_shared<const Value>(*std::move(value)))
+                           : Result(value.status()));
+      });
       return nullptr;
     }
-    if (now - it->second.stored >= ttl_) {
-      recency_.erase(it->second.recency);
-      entries_.erase(it);
-      misses_.fetch_add(1, std::memory_order_relaxed);
-      return nullptr;
-    }
-    recency_.splice(recency_.begin(), recency_, it->second.recency);
-    hits_.fetch_add(1, std::memory_order_relaxed);
-    return it->second.value;
-  }
-
-  // Stores `value` under `key` (replacing an older one) as read now.
-  void Insert(const Key& key, const Value& value) {
-    if (max_entries_ == 0) return;
-    // Copy outside the lock: responses are kilobytes.
-    auto copy = std::make_shared<const Value>(value);
     const absl::Time now = now_();
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(key);
-    if (it != entries_.end()) {
-      it->second.value = std::move(copy);
-      it->second.stored = now;
-      recency_.splice(recency_.begin(), recency_, it->second.recency);
-      return;
+    Shard& shard = ShardOf(key);
+    std::shared_ptr<const Value> value;
+    {
+      std::lock_guard lock(shard.mutex);
+      auto entry = shard.entries.find(key);
+      if (entry != shard.entries.end() && now - entry->second.read_at < ttl_) {
+        entry->second.used = true;
+        hits_.fetch_add(1, std::memory_order_relaxed);
+        if (now - entry->second.read_at < ttl_ / 2 || shard.loads.contains(key) ||
+            !TakeRefreshSlot()) {
+          return entry->second.value;
+        }
+        value = entry->second.value;
+        shard.loads.try_emplace(key);
+        refreshes_.fetch_add(1, std::memory_order_relaxed);
+      } else if (auto in_flight = shard.loads.find(key); in_flight != shard.loads.end()) {
+        in_flight->second.push_back(waiter());
+        coalesced_.fetch_add(1, std::memory_order_relaxed);
+        return nullptr;
+      } else {
+        shard.loads[key].push_back(waiter());
+        misses_.fetch_add(1, std::memory_order_relaxed);
+      }
     }
-    if (entries_.size() >= max_entries_) {
-      entries_.erase(recency_.back());
-      recency_.pop_back();
-    }
-    recency_.push_front(key);
-    entries_.emplace(key, Entry{std::move(copy), now, recency_.begin()});
+    load([this, &shard, key, now, refresh = value != nullptr](absl::StatusOr<Value> loaded) {
+      Complete(shard, key, now, std::move(loaded));
+      if (refresh) refreshes_in_flight_.fetch_sub(1, std::memory_order_relaxed);
+    });
+    return value;
   }
 
+  // Entries stored, expired ones included (they are replaced or evicted first).
   size_t size() const {
-    std::lock_guard lock(mutex_);
-    return entries_.size();
+    size_t total = 0;
+    for (size_t i = 0; i < shard_count_; ++i) {
+      std::lock_guard lock(shards_[i].mutex);
+      total += shards_[i].entries.size();
+    }
+    return total;
   }
 
-  // Finds answered from the cache / not, since construction (for the metrics; lock-free).
+  // Counts since construction (lock-free, for the metrics). Every Get counts as exactly one of
+  // hits (answered from memory), misses (started a database read) and coalesced (waited for a
+  // read another Get started); refreshes counts the background reads that hits started.
   uint64_t hits() const { return hits_.load(std::memory_order_relaxed); }
   uint64_t misses() const { return misses_.load(std::memory_order_relaxed); }
+  uint64_t coalesced() const { return coalesced_.load(std::memory_order_relaxed); }
+  uint64_t refreshes() const { return refreshes_.load(std::memory_order_relaxed); }
 
  private:
   struct Entry {
     std::shared_ptr<const Value> value;
-    absl::Time stored;
-    typename std::list<Key>::iterator recency;
+    // When the load that read it started: the read cannot be older.
+    absl::Time read_at;
+    // Set by hits, cleared by the eviction hand.
+    bool used = false;
   };
+
+  struct Shard {
+    mutable std::mutex mutex;
+    size_t capacity = 0;
+    absl::flat_hash_map<Key, Entry> entries;
+    // The keys of `entries` in the order the eviction hand visits them.
+    std::vector<Key> ring;
+    size_t hand = 0;
+    // Loads in flight, with the readers waiting for each.
+    absl::flat_hash_map<Key, std::vector<Waiter>> loads;
+  };
+
+  bool TakeRefreshSlot() {
+    size_t running = refreshes_in_flight_.load(std::memory_order_relaxed);
+    while (running < max_refreshes_) {
+      if (refreshes_in_flight_.compare_exchange_weak(running, running + 1,
+                                                     std::memory_order_relaxed)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  Shard& ShardOf(const Key& key) const {
+    // High bits: the map inside the shard indexes its slots with the low ones.
+    return shards_[(absl::Hash<Key>{}(key) >> 48) % shard_count_];
+  }
+
+  void Complete(Shard& shard, const Key& key, absl::Time read_at, absl::StatusOr<Value> loaded) {
+    const Result result = loaded.ok() ? Result(std::make_shared<const Value>(*std::move(loaded)))
+                                      : Result(loaded.status());
+    std::vector<Waiter> waiters;
+    {
+      std::lock_guard lock(shard.mutex);
+      auto in_flight = shard.loads.find(key);
+      waiters = std::move(in_flight->second);
+      shard.loads.erase(in_flight);
+      if (result.ok()) Store(shard, key, *result, read_at);
+    }
+    for (Waiter& waiter : waiters) waiter(result);
+  }
+
+  // Needs shard.mutex.
+  void Store(Shard& shard, const Key& key, std::shared_ptr<const Value> value, absl::Time read_at) {
+    if (auto entry = shard.entries.find(key); entry != shard.entries.end()) {
+      entry->second.value = std::move(value);
+      entry->second.read_at = read_at;
+      return;
+    }
+    if (shard.ring.size() < shard.capacity) {
+      shard.ring.push_back(key);
+    } else {
+      // Terminates within two turns: every visit clears a bit.
+      const absl::Time expired_before = now_() - ttl_;
+      for (;;) {
+        Entry& candidate = shard.entries.find(shard.ring[shard.hand])->second;
+        if (!candidate.used || candidate.read_at <= expired_before) break;
+        candidate.used = false;
+        shard.hand = (shard.hand + 1) % shard.capacity;
+      }
+      shard.entries.erase(shard.ring[shard.hand]);
+      shard.ring[shard.hand] = key;
+      shard.hand = (shard.hand + 1) % shard.capacity;
+    }
+    shard.entries.emplace(key, Entry{std::move(value), read_at});
+  }
 
   const size_t max_entries_;
   const absl::Duration ttl_;
   const std::function<absl::Time()> now_;
-  mutable std::mutex mutex_;
-  absl::flat_hash_map<Key, Entry> entries_;
-  // Keys, most recently used first.
-  std::list<Key> recency_;
+  const size_t max_refreshes_;
+  const size_t shard_count_;
+  std::unique_ptr<Shard[]> shards_;
   std::atomic<uint64_t> hits_{0};
   std::atomic<uint64_t> misses_{0};
+  std::atomic<uint64_t> coalesced_{0};
+  std::atomic<uint64_t> refreshes_{0};
+  std::atomic<size_t> refreshes_in_flight_{0};
 };
 
-// GetArticle by id.
-using ArticleCache = ResponseCache<int64_t, v1::Article>;
+// GetArticle by id: the serialized news.v1.Article.
+using ArticleCache = ResponseCache<int64_t, std::string>;
 
-// First pages of ListArticles, keyed by the serialized request (filters and page size).
-using FeedPageCache = ResponseCache<std::string, v1::ListArticlesResponse>;
+// First pages of ListArticles, keyed by the serialized request (filters and page size): the
+// serialized news.v1.ListArticlesResponse.
+using FeedPageCache = ResponseCache<std::string, std::string>;
 
 }  // namespace news
 

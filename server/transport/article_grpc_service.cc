@@ -1,62 +1,121 @@
 #include "server/transport/article_grpc_service.h"
 
+#include <grpcpp/support/slice.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <utility>
+
 #include "server/transport/client_identity.h"
 #include "server/transport/database_call.h"
+#include "server/transport/grpc_status.h"
+#include "server/transport/lenient_request.h"
 
 namespace news {
 namespace {
 
-// Finishes a call whose response came from a cache, without the database.
-grpc::ServerUnaryReactor* FinishFromCache(grpc::CallbackServerContext* context) {
+// A cache read serves every call that joins it, so one call with a very short deadline must not
+// fail the others: the read gets at least this long.
+constexpr absl::Duration kMinimumCacheReadTime = absl::Seconds(1);
+
+// The deadline of a cache read started by `context`'s call.
+absl::Time CacheReadDeadline(const grpc::CallbackServerContext& context) {
+  const auto deadline = context.deadline();
+  const absl::Time call_deadline = deadline == std::chrono::system_clock::time_point::max()
+                                       ? absl::InfiniteFuture()
+                                       : absl::FromChrono(deadline);
+  return std::max(call_deadline, absl::Now() + kMinimumCacheReadTime);
+}
+
+// A response of `bytes` that shares them instead of copying: the slice keeps them alive until
+// gRPC has sent it.
+grpc::ByteBuffer SharedResponse(std::shared_ptr<const std::string> bytes) {
+  using Owner = std::shared_ptr<const std::string>;
+  auto* owner = new Owner(std::move(bytes));
+  grpc::Slice slice(
+      const_cast<char*>((*owner)->data()), (*owner)->size(),
+      [](void* user_data) { delete static_cast<Owner*>(user_data); }, owner);
+  return grpc::ByteBuffer(&slice, 1);
+}
+
+template <typename Message>
+absl::StatusOr<std::string> Serialized(const absl::StatusOr<Message>& message) {
+  if (!message.ok()) return message.status();
+  std::string bytes;
+  if (!message->SerializeToString(&bytes)) return absl::InternalError("unserializable response");
+  return bytes;
+}
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(grpc::Status::OK);
+  reactor->Finish(ToGrpcStatus(status));
   return reactor;
 }
 
 }  // namespace
 
+ArticleGrpcService::~ArticleGrpcService() {
+  std::unique_lock lock(reads_mutex_);
+  reads_finished_.wait(lock, [this] { return reads_in_flight_ == 0; });
+}
+
 grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerContext* context,
-                                                         const v1::GetArticleRequest* request,
-                                                         v1::Article* response) {
-  std::string client = ClientIdentity(context->client_metadata(), context->peer());
-  if (request->article_case() == v1::GetArticleRequest::kId) {
-    if (std::shared_ptr<const v1::Article> cached = article_cache_.Find(request->id())) {
-      *response = *cached;
-      views_.RecordView(client, cached->id(), clock_());
-      return FinishFromCache(context);
-    }
+                                                         const grpc::ByteBuffer* request,
+                                                         grpc::ByteBuffer* response) {
+  v1::GetArticleRequest parsed;
+  if (absl::Status status = ParseRequestLeniently(*request, parsed); !status.ok()) {
+    return FinishNow(context, status);
   }
-  return RunOnDatabase(context, pool_, response,
-                       [this, request, client = std::move(client)](pqxx::connection& db) {
-                         absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, *request);
-                         if (article.ok()) {
-                           article_cache_.Insert(article->id(), *article);
+  std::string client = ClientIdentity(*context);
+  if (parsed.article_case() != v1::GetArticleRequest::kId) {
+    return RunOnDatabase(context, pool_, response,
+                         [this, parsed = std::move(parsed), client = std::move(client)](
+                             pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
+                           absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, parsed);
+                           if (!article.ok()) return article.status();
                            views_.RecordView(client, article->id(), clock_());
-                         }
-                         return article;
-                       });
+                           grpc::ByteBuffer buffer;
+                           absl::Status serialized = SerializeResponse(*article, buffer);
+                           if (!serialized.ok()) return serialized;
+                           return buffer;
+                         });
+  }
+  const int64_t id = parsed.id();
+  return ServeThroughCache(
+      context, article_cache_, id,
+      [this, id](pqxx::connection& db) {
+        v1::GetArticleRequest by_id;
+        by_id.set_id(id);
+        return Serialized(catalog_.GetArticle(db, by_id));
+      },
+      [this, id, client = std::move(client)] { views_.RecordView(client, id, clock_()); },
+      response);
 }
 
 grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(grpc::CallbackServerContext* context,
-                                                           const v1::ListArticlesRequest* request,
-                                                           v1::ListArticlesResponse* response) {
-  // Only first pages: they take most feed reads, and deeper pages rarely repeat.
-  std::string cache_key;
-  const bool cacheable = feed_cache_.enabled() && request->page_token().empty();
-  if (cacheable) {
-    cache_key = request->SerializeAsString();
-    if (std::shared_ptr<const v1::ListArticlesResponse> cached = feed_cache_.Find(cache_key)) {
-      *response = *cached;
-      return FinishFromCache(context);
-    }
+                                                           const grpc::ByteBuffer* request,
+                                                           grpc::ByteBuffer* response) {
+  auto parsed = std::make_shared<v1::ListArticlesRequest>();
+  if (absl::Status status = ParseRequestLeniently(*request, *parsed); !status.ok()) {
+    return FinishNow(context, status);
   }
-  return RunOnDatabase(
-      context, pool_, response,
-      [this, request, cacheable, cache_key = std::move(cache_key)](pqxx::connection& db) {
-        absl::StatusOr<v1::ListArticlesResponse> page = catalog_.ListArticles(db, *request);
-        if (page.ok() && cacheable) feed_cache_.Insert(cache_key, *page);
-        return page;
-      });
+  auto read = [this, parsed](pqxx::connection& db) {
+    return Serialized(catalog_.ListArticles(db, *parsed));
+  };
+  // Only first pages: they take most feed reads, and deeper pages rarely repeat.
+  if (!parsed->page_token().empty()) {
+    return RunOnDatabase(context, pool_, response,
+                         [read](pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
+                           absl::StatusOr<std::string> bytes = read(db);
+                           if (!bytes.ok()) return bytes.status();
+                           grpc::Slice slice(*std::move(bytes));
+                           return grpc::ByteBuffer(&slice, 1);
+                         });
+  }
+  return ServeThroughCache(
+      context, feed_cache_, parsed->SerializeAsString(), read, [] {}, response);
 }
 
 grpc::ServerUnaryReactor* ArticleGrpcService::ListCategories(
@@ -71,6 +130,63 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListSources(grpc::CallbackServerCo
                                                           v1::ListSourcesResponse* response) {
   return RunOnDatabase(context, pool_, response,
                        [this](pqxx::connection& db) { return catalog_.ListSources(db); });
+}
+
+template <typename Key, typename ReadFn, typename OnServed>
+grpc::ServerUnaryReactor* ArticleGrpcService::ServeThroughCache(
+    grpc::CallbackServerContext* context, ResponseCache<Key, std::string>& cache, const Key& key,
+    const ReadFn& read, const OnServed& on_served, grpc::ByteBuffer* response) {
+  using Cache = ResponseCache<Key, std::string>;
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  // A waiter is finished when the read it waits for completes, even when its own call was
+  // cancelled meanwhile: gRPC keeps the call's reactor and response until Finish.
+  auto waiter = [&] {
+    return typename Cache::Waiter(
+        [reactor, response, on_served](const typename Cache::Result& result) {
+          if (!result.ok()) {
+            reactor->Finish(ToGrpcStatus(result.status()));
+            return;
+          }
+          *response = SharedResponse(*result);
+          on_served();
+          reactor->Finish(grpc::Status::OK);
+        });
+  };
+  auto load = [&](typename Cache::LoadDone done) {
+    StartCacheRead(CacheReadDeadline(*context), Read(read), std::move(done));
+  };
+  if (std::shared_ptr<const std::string> cached = cache.Get(key, waiter, load)) {
+    *response = SharedResponse(std::move(cached));
+    on_served();
+    reactor->Finish(grpc::Status::OK);
+  }
+  return reactor;
+}
+
+void ArticleGrpcService::StartCacheRead(
+    absl::Time deadline, Read read, absl::AnyInvocable<void(absl::StatusOr<std::string>)> done) {
+  {
+    std::lock_guard lock(reads_mutex_);
+    ++reads_in_flight_;
+  }
+  auto bytes = std::make_shared<std::string>();
+  pool_.Submit(
+      deadline,
+      [read = std::move(read), bytes](pqxx::connection& db) mutable -> absl::Status {
+        absl::StatusOr<std::string> result = read(db);
+        if (!result.ok()) return result.status();
+        *bytes = *std::move(result);
+        return absl::OkStatus();
+      },
+      [this, bytes, done = std::move(done)](absl::Status status) mutable {
+        if (status.ok()) {
+          done(std::move(*bytes));
+        } else {
+          done(status);
+        }
+        std::lock_guard lock(reads_mutex_);
+        if (--reads_in_flight_ == 0) reads_finished_.notify_all();
+      });
 }
 
 }  // namespace news

@@ -1,8 +1,13 @@
 #ifndef NEWS_SERVER_TRANSPORT_ARTICLE_GRPC_SERVICE_H_
 #define NEWS_SERVER_TRANSPORT_ARTICLE_GRPC_SERVICE_H_
 
+#include <condition_variable>
 #include <functional>
+#include <mutex>
+#include <string>
 
+#include "absl/functional/any_invocable.h"
+#include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/database_pool.h"
@@ -12,11 +17,21 @@
 
 namespace news {
 
+// GetArticle and ListArticles take and return raw bytes: cached responses are kept serialized
+// and handed to gRPC as they are, and requests are parsed leniently (lenient_request.h), so
+// invalid UTF-8 is answered with INVALID_ARGUMENT naming the field. The other methods are
+// generated.
+using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
+    v1::ArticleService::WithRawCallbackMethod_ListArticles<
+        v1::ArticleService::WithCallbackMethod_ListCategories<
+            v1::ArticleService::WithCallbackMethod_ListSources<v1::ArticleService::Service>>>>;
+
 // news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog. GetArticle
 // counts a view in `views` for the calling client (transport/client_identity.h). GetArticle by id
-// and first feed pages are answered from `articles_cache` and `feed_cache` when they hold them
-// (filled from the database).
-class ArticleGrpcService final : public v1::ArticleService::CallbackService {
+// and first feed pages go through `article_cache` and `feed_cache` (domain/article_cache.h):
+// answered from memory when they hold them, else by one database read per key shared by all
+// concurrent callers; a failed read fails every call waiting for it with its status.
+class ArticleGrpcService final : public ArticleServiceBase {
  public:
   // `catalog`, `pool`, `views` and the caches must outlive the service; `clock` gives the time of
   // a view.
@@ -29,13 +44,15 @@ class ArticleGrpcService final : public v1::ArticleService::CallbackService {
         article_cache_(article_cache),
         feed_cache_(feed_cache),
         clock_(std::move(clock)) {}
+  // Waits for the cache reads still running on the pool (background refreshes outlive calls).
+  ~ArticleGrpcService() override;
 
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
-                                       const v1::GetArticleRequest* request,
-                                       v1::Article* response) override;
+                                       const grpc::ByteBuffer* request,
+                                       grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListArticles(grpc::CallbackServerContext* context,
-                                         const v1::ListArticlesRequest* request,
-                                         v1::ListArticlesResponse* response) override;
+                                         const grpc::ByteBuffer* request,
+                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListCategories(grpc::CallbackServerContext* context,
                                            const v1::ListCategoriesRequest* request,
                                            v1::ListCategoriesResponse* response) override;
@@ -44,12 +61,32 @@ class ArticleGrpcService final : public v1::ArticleService::CallbackService {
                                         v1::ListSourcesResponse* response) override;
 
  private:
+  // Reads a serialized response on a pool worker.
+  using Read = absl::AnyInvocable<absl::StatusOr<std::string>(pqxx::connection&)>;
+
+  // Answers the call with the response under `key` in `cache`, reading it with `read` (a
+  // copyable Read) when the cache cannot; `on_served()` runs for the call once it has a response.
+  template <typename Key, typename ReadFn, typename OnServed>
+  grpc::ServerUnaryReactor* ServeThroughCache(grpc::CallbackServerContext* context,
+                                              ResponseCache<Key, std::string>& cache,
+                                              const Key& key, const ReadFn& read,
+                                              const OnServed& on_served,
+                                              grpc::ByteBuffer* response);
+
+  // Runs `read` on the pool by `deadline` and hands its outcome to `done`.
+  void StartCacheRead(absl::Time deadline, Read read,
+                      absl::AnyInvocable<void(absl::StatusOr<std::string>)> done);
+
   const ArticleCatalog& catalog_;
   db::DatabasePool& pool_;
   ViewCounter& views_;
   ArticleCache& article_cache_;
   FeedPageCache& feed_cache_;
   std::function<absl::Time()> clock_;
+
+  std::mutex reads_mutex_;
+  std::condition_variable reads_finished_;
+  int reads_in_flight_ = 0;
 };
 
 }  // namespace news
