@@ -395,6 +395,57 @@ void ExpectViewCountSoon(const std::string& url, int64_t id, int64_t expected) {
   EXPECT_EQ(ViewCount(url, id), expected);
 }
 
+TEST(SearchAtScaleTest, RanksExactlyTheNewestMatchesWhenARecentBlockHoldsEnough) {
+  auto server = testing::TestServer::Start("search_scale_test");
+  ASSERT_NE(server, nullptr);
+  pqxx::connection db(server->database_url);
+  importer::CorpusOptions corpus;
+  corpus.articles = 3000;
+  corpus.seed = 7;
+  ASSERT_TRUE(importer::GenerateCorpus(db, corpus).ok());
+
+  // A word in most articles: more matches than are ranked, so search must pick the newest.
+  pqxx::nontransaction tx(db);
+  const std::string word = tx.exec1(
+                                 "SELECT word FROM ts_stat('SELECT search_document FROM articles')"
+                                 " WHERE word ~ '^[a-z]+$' AND ndoc BETWEEN 1800 AND 2900"
+                                 " ORDER BY ndoc DESC, word LIMIT 1")[0]
+                               .as<std::string>();
+  std::set<int64_t> newest;
+  for (const auto& row : tx.exec_params(
+           "SELECT id FROM articles WHERE status = 'published' AND search_document @@ $1::tsquery"
+           " ORDER BY publish_time DESC, id DESC LIMIT $2",
+           word, storage::kMaxScoredMatches)) {
+    newest.insert(row[0].as<int64_t>());
+  }
+  ASSERT_EQ(newest.size(), static_cast<size_t>(storage::kMaxScoredMatches));
+  // The largest recent block alone holds enough, so the search stops there, not at the whole
+  // archive; what it ranks must still be exactly the newest matches.
+  const absl::Time newest_time = absl::FromUnixMicros(
+      tx.exec1("SELECT (extract(epoch FROM max(publish_time)) * 1000000)::bigint FROM articles")[0]
+          .as<int64_t>());
+  const std::string block =
+      text::RecentPublishBlockLexeme(newest_time, std::end(text::kPublishBlockDays)[-1]);
+  ASSERT_GE(tx.exec_params1("SELECT count(*) FROM articles WHERE search_document @@ $1::tsquery",
+                            absl::StrCat(word, " & '", block, "'"))[0]
+                .as<int64_t>(),
+            storage::kMaxScoredMatches);
+
+  auto stub = v1::DiscoveryService::NewStub(server->channel);
+  v1::SearchArticlesRequest request;
+  request.set_query(word);
+  request.set_page_size(50);
+  std::set<int64_t> ranked;
+  for (int page = 0; page < 40; ++page) {
+    v1::SearchArticlesResponse response;
+    ASSERT_TRUE(stub->SearchArticles(ContextWithDeadline().get(), request, &response).ok());
+    for (const auto& result : response.results()) ranked.insert(result.article().id());
+    if (response.next_page_token().empty()) break;
+    request.set_page_token(response.next_page_token());
+  }
+  EXPECT_EQ(ranked, newest);
+}
+
 TEST(ViewCountingTest, RepeatViewsCountOncePerClientPerHalfHour) {
   FakeClock clock;
   auto server = testing::TestServer::Start("view_counting_test",
