@@ -3,7 +3,6 @@
 #include <grpcpp/support/slice.h>
 
 #include <algorithm>
-#include <chrono>
 #include <memory>
 #include <utility>
 
@@ -21,11 +20,7 @@ constexpr absl::Duration kMinimumCacheReadTime = absl::Seconds(1);
 
 // The deadline of a cache read started by `context`'s call.
 absl::Time CacheReadDeadline(const grpc::CallbackServerContext& context) {
-  const auto deadline = context.deadline();
-  const absl::Time call_deadline = deadline == std::chrono::system_clock::time_point::max()
-                                       ? absl::InfiniteFuture()
-                                       : absl::FromChrono(deadline);
-  return std::max(call_deadline, absl::Now() + kMinimumCacheReadTime);
+  return std::max(CallDeadline(context), absl::Now() + kMinimumCacheReadTime);
 }
 
 // A response of `bytes` that shares them instead of copying: the slice keeps them alive until
@@ -47,11 +42,11 @@ absl::StatusOr<std::string> Serialized(const absl::StatusOr<Message>& message) {
   return bytes;
 }
 
-grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
-                                    const absl::Status& status) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  reactor->Finish(ToGrpcStatus(status));
-  return reactor;
+// The response of an uncached read: the bytes move into the buffer.
+absl::StatusOr<grpc::ByteBuffer> AsByteBuffer(absl::StatusOr<std::string> bytes) {
+  if (!bytes.ok()) return bytes.status();
+  grpc::Slice slice(*std::move(bytes));
+  return grpc::ByteBuffer(&slice, 1);
 }
 
 }  // namespace
@@ -74,12 +69,8 @@ grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerCon
                          [this, parsed = std::move(parsed), client = std::move(client)](
                              pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
                            absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, parsed);
-                           if (!article.ok()) return article.status();
-                           views_.RecordView(client, article->id(), clock_());
-                           grpc::ByteBuffer buffer;
-                           absl::Status serialized = SerializeResponse(*article, buffer);
-                           if (!serialized.ok()) return serialized;
-                           return buffer;
+                           if (article.ok()) views_.RecordView(client, article->id(), clock_());
+                           return AsByteBuffer(Serialized(article));
                          });
   }
   const int64_t id = parsed.id();
@@ -107,12 +98,7 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(grpc::CallbackServerC
   // Only first pages: they take most feed reads, and deeper pages rarely repeat.
   if (!parsed->page_token().empty()) {
     return RunOnDatabase(context, pool_, response,
-                         [read](pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
-                           absl::StatusOr<std::string> bytes = read(db);
-                           if (!bytes.ok()) return bytes.status();
-                           grpc::Slice slice(*std::move(bytes));
-                           return grpc::ByteBuffer(&slice, 1);
-                         });
+                         [read](pqxx::connection& db) { return AsByteBuffer(read(db)); });
   }
   return ServeThroughCache(
       context, feed_cache_, parsed->SerializeAsString(), read, [] {}, response);

@@ -4,7 +4,6 @@
 
 #include "server/transport/client_identity.h"
 #include "server/transport/database_call.h"
-#include "server/transport/grpc_status.h"
 #include "server/transport/lenient_request.h"
 
 namespace news {
@@ -22,11 +21,7 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
                                                             grpc::ByteBuffer* response) {
   auto parsed = std::make_shared<v1::CreateCommentRequest>();
   absl::Status status = ParseRequestLeniently(*request, *parsed);
-  if (!status.ok()) {
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(ToGrpcStatus(status));
-    return reactor;
-  }
+  if (!status.ok()) return FinishNow(context, status);
   return RunOnDatabase(context, writes_, response,
                        [this, parsed, client_id = ClientIdentity(*context)](
                            pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
