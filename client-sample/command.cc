@@ -137,4 +137,17 @@ absl::StatusOr<int64_t> CommandArgs::IntOption(const std::string& key, int64_t f
   return value;
 }
 
+absl::StatusOr<CommandArgs::ListingOptions> CommandArgs::Listing() const {
+  ListingOptions listing;
+  for (auto [key, value] :
+       {std::pair{"page_size", &listing.page_size}, std::pair{"pages", &listing.pages},
+        std::pair{"category_id", &listing.category_id},
+        std::pair{"source_id", &listing.source_id}}) {
+    absl::StatusOr<int64_t> parsed = IntOption(key, *value);
+    if (!parsed.ok()) return parsed.status();
+    *value = *parsed;
+  }
+  return listing;
+}
+
 }  // namespace news::client

@@ -73,6 +73,17 @@ class CommandArgs {
 
   const std::vector<std::string>& positionals() const { return positionals_; }
 
+  // The options of the paged article listings (feed, search): --page_size (0: the server's
+  // default), --pages (1), --category_id and --source_id (0: any). InvalidArgument when one is
+  // not an integer.
+  struct ListingOptions {
+    int64_t page_size = 0;
+    int64_t pages = 1;
+    int64_t category_id = 0;
+    int64_t source_id = 0;
+  };
+  absl::StatusOr<ListingOptions> Listing() const;
+
  private:
   std::map<std::string, std::string> options_;
   std::vector<std::string> positionals_;

@@ -41,21 +41,16 @@ int RunRelated(const Connection& connection, const CommandArgs& args) {
 }
 
 int RunSearch(const Connection& connection, const CommandArgs& args) {
-  const absl::StatusOr<int64_t> page_size = args.IntOption("page_size", 0);
-  const absl::StatusOr<int64_t> pages = args.IntOption("pages", 1);
-  const absl::StatusOr<int64_t> category_id = args.IntOption("category_id", 0);
-  const absl::StatusOr<int64_t> source_id = args.IntOption("source_id", 0);
-  for (const auto* option : {&page_size, &pages, &category_id, &source_id}) {
-    if (!option->ok()) return PrintUsageError(option->status());
-  }
+  const absl::StatusOr<CommandArgs::ListingOptions> listing = args.Listing();
+  if (!listing.ok()) return PrintUsageError(listing.status());
   // The query goes to the server as typed: it validates and folds it.
   v1::SearchArticlesRequest request;
   request.set_query(args.positionals()[0]);
-  request.set_page_size(static_cast<int32_t>(*page_size));
-  request.set_category_id(*category_id);
-  request.set_source_id(*source_id);
+  request.set_page_size(static_cast<int32_t>(listing->page_size));
+  request.set_category_id(listing->category_id);
+  request.set_source_id(listing->source_id);
   auto stub = v1::DiscoveryService::NewStub(connection.channel);
-  for (int64_t page = 1; page <= *pages; ++page) {
+  for (int64_t page = 1; page <= listing->pages; ++page) {
     v1::SearchArticlesResponse response;
     const grpc::Status status =
         stub->SearchArticles(NewCallContext(connection).get(), request, &response);
