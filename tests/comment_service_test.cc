@@ -165,6 +165,79 @@ TEST_F(CommentServiceTest, AuthorNameAndControlCharactersAreChecked) {
             std::vector<std::string>{"request_id"});
 }
 
+TEST_F(CommentServiceTest, InvisibleCharactersDoNotCountAsContent) {
+  // Zero width spaces, BOMs, word joiners, and three letters padded with invisible characters.
+  for (const std::string& body : {Repeat("\u200B", 5), Repeat("\uFEFF", 5), Repeat("\u2060", 5),
+                                  std::string("Hay\u200B\u200B"), std::string("Hay\u00AD\u200E"),
+                                  std::string("Hay\u200D\u200D")}) {
+    const grpc::Status status = Create("invisible-body", Request(body));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << body;
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"body"}) << body;
+  }
+  for (const std::string& name : {std::string("\u200B"), std::string("\u3164"),
+                                  std::string(" \uFEFF\u2060 ")}) {
+    const grpc::Status status = Create("invisible-name", Request("Bình luận rất hay", name));
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << name;
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"author_name"}) << name;
+  }
+  // Direction controls that would make a name or body display reordered are refused.
+  grpc::Status status =
+      Create("bidi", Request("Bình luận \u202Erất hay", "An\u202E\u2066lanh\u2069"));
+  EXPECT_EQ(ViolatedFields(status), (std::vector<std::string>{"author_name", "body"}));
+
+  // Visible text with stray invisible characters is stored, and shown, without them.
+  const int64_t article = testing::InsertArticle(post_server_->database_url, "Bài vô hình");
+  v1::CreateCommentRequest request = Request("\u200BBài\u2060 viết\uFEFF hay", "\u200BAn\u200B");
+  request.set_article_id(article);
+  v1::Comment comment;
+  status = Create(post_stub_, "invisible-ok", request, &comment);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(comment.body(), "Bài viết hay");
+  EXPECT_EQ(comment.author_name(), "An");
+  v1::ListCommentsRequest list;
+  list.set_article_id(article);
+  v1::ListCommentsResponse listed;
+  ASSERT_TRUE(post_stub_->ListComments(ClientContext("reader").get(), list, &listed).ok());
+  ASSERT_EQ(listed.comments_size(), 1);
+  EXPECT_EQ(listed.comments(0).body(), "Bài viết hay");
+  EXPECT_EQ(listed.comments(0).author_name(), "An");
+}
+
+TEST_F(CommentServiceTest, LineBreaksAreStoredAndListedAsNewlines) {
+  const int64_t article = testing::InsertArticle(post_server_->database_url, "Bài nhiều dòng");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"Dòng thứ nhất\r\nDòng thứ hai", "Dòng thứ nhất\nDòng thứ hai"},
+      {"Dòng một\rDòng hai", "Dòng một\nDòng hai"},
+      {"Dòng ba\u2028Dòng bốn", "Dòng ba\nDòng bốn"},
+      {"Đoạn một\u2029Đoạn hai\u0085Đoạn ba", "Đoạn một\nĐoạn hai\nĐoạn ba"},
+  };
+  std::set<std::string> expected;
+  for (size_t i = 0; i < cases.size(); ++i) {
+    v1::CreateCommentRequest request = Request(cases[i].first);
+    request.set_article_id(article);
+    v1::Comment comment;
+    const grpc::Status status =
+        Create(post_stub_, absl::StrCat("lines-", i), request, &comment);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    EXPECT_EQ(comment.body(), cases[i].second);
+    expected.insert(cases[i].second);
+  }
+  v1::ListCommentsRequest list;
+  list.set_article_id(article);
+  v1::ListCommentsResponse listed;
+  ASSERT_TRUE(post_stub_->ListComments(ClientContext("reader").get(), list, &listed).ok());
+  std::set<std::string> bodies;
+  for (const auto& thread : listed.comments()) bodies.insert(thread.body());
+  EXPECT_EQ(bodies, expected);
+
+  // A name is one line, whatever the line break.
+  for (const std::string& line_break : {"\n", "\r\n", "\r", "\u2028"}) {
+    const grpc::Status status =
+        Create("lines-name", Request("Bình luận rất hay", "Nguyễn" + line_break + "An"));
+    EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"author_name"});
+  }
+}
+
 TEST_F(CommentServiceTest, InvalidUtf8SentAsRawBytesIsInvalidArgumentNamingTheField) {
   grpc::GenericStub generic(server_->channel);
   auto call_raw = [&](const std::string& bytes, grpc::ByteBuffer* response) {

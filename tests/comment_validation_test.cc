@@ -6,6 +6,9 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
 #include "google/rpc/error_details.pb.h"
 #include "news/v1/moderation.pb.h"
 #include "server/domain/status_details.h"
@@ -49,6 +52,74 @@ TEST(CommentValidationTest, RejectsBrokenBytesAndControlCharactersOnAnyInput) {
     (void)ValidateCommentText(b, b);
     (void)ValidateCommentText("Bình" + b, "Bình luận" + b);
   }
+}
+
+// The description of the violation of `field`, or "" when there is none.
+std::string Violation(const absl::Status& status, const std::string& field) {
+  absl::optional<absl::Cord> payload = status.GetPayload(kBadRequestTypeUrl);
+  google::rpc::BadRequest bad_request;
+  if (payload && bad_request.ParseFromString(std::string(*payload))) {
+    for (const auto& violation : bad_request.field_violations()) {
+      if (violation.field() == field) return violation.description();
+    }
+  }
+  return "";
+}
+
+TEST(CommentValidationTest, InvisibleCharactersAreNotContent) {
+  for (const char* body : {"\u200B\u200B\u200B\u200B\u200B", "\uFEFF\uFEFF\uFEFF\uFEFF\uFEFF",
+                           "\u2060\u2060\u2060\u2060\u2060", "Hay\u200B\u200B",
+                           "Hay\u200D\u200D", "Hay\uFE0F\uFE0F\uFE0F", " \u00AD\u00AD\u00AD "}) {
+    const absl::Status status = ValidateCommentText("An", body).status();
+    EXPECT_EQ(Fields(status), std::vector<std::string>{"body"}) << body;
+    EXPECT_TRUE(absl::StartsWith(Violation(status, "body"), "must have at least 5 visible"))
+        << Violation(status, "body");
+  }
+  for (const char* name : {"\u200B", "\u3164", "\u200E\u200F", " \uFEFF "}) {
+    EXPECT_EQ(Fields(ValidateCommentText(name, "Bài viết hay").status()),
+              std::vector<std::string>{"author_name"})
+        << name;
+  }
+  // Stray invisibles are removed from what is stored; visible text passes.
+  absl::StatusOr<CommentText> text =
+      ValidateCommentText("\u200BNg\u00F4 An\uFEFF", "B\u00E0i\u200B vi\u1EBFt hay\u2060");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->author_name, "Ng\u00F4 An");
+  EXPECT_EQ(text->body, "B\u00E0i vi\u1EBFt hay");
+  // An emoji sequence is one visible character and is kept whole.
+  const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+  text = ValidateCommentText(family, family + " hay!");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->author_name, family);
+  EXPECT_EQ(Fields(ValidateCommentText("An", family + family + family + family).status()),
+            std::vector<std::string>{"body"});
+}
+
+TEST(CommentValidationTest, RefusesDirectionControlsInEitherField) {
+  EXPECT_EQ(Fields(ValidateCommentText("An\u202Egnol", "B\u00E0i vi\u1EBFt hay").status()),
+            std::vector<std::string>{"author_name"});
+  EXPECT_EQ(Fields(ValidateCommentText("An", "B\u00E0i \u2067vi\u1EBFt\u2069 hay").status()),
+            std::vector<std::string>{"body"});
+}
+
+TEST(CommentValidationTest, LineBreaksBecomeNewlinesInTheBodyOnly) {
+  absl::StatusOr<CommentText> text =
+      ValidateCommentText("An", "D\u00F2ng th\u1EE9 nh\u1EA5t\r\nD\u00F2ng th\u1EE9 hai");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_EQ(text->body, "D\u00F2ng th\u1EE9 nh\u1EA5t\nD\u00F2ng th\u1EE9 hai");
+  for (const char* line_break : {"\r", "\u2028", "\u2029", "\u0085"}) {
+    text = ValidateCommentText("An", absl::StrCat("M\u1ED9t", line_break, "Hai"));
+    ASSERT_TRUE(text.ok()) << text.status();
+    EXPECT_EQ(text->body, "M\u1ED9t\nHai");
+    EXPECT_EQ(Fields(ValidateCommentText(absl::StrCat("An", line_break, "B"), "Bài viết hay")
+                         .status()),
+              std::vector<std::string>{"author_name"});
+  }
+  // The maximum is in code points of the normalised body: 500 passes, 501 does not, and CRLF
+  // counts as one.
+  EXPECT_TRUE(ValidateCommentText("An", std::string(499, 'a') + "\r\n" + "b").ok());
+  EXPECT_EQ(Fields(ValidateCommentText("An", std::string(501, 'a')).status()),
+            std::vector<std::string>{"body"});
 }
 
 TEST(CommentValidationTest, DuplicateKeyIgnoresCaseToneMarksAndSpacing) {

@@ -3,6 +3,8 @@
 #include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 
 namespace news::text {
@@ -120,6 +122,112 @@ TEST(FoldForSearchTest, FoldsNfdInputTheSameWay) {
 TEST(FoldForSearchTest, DropsInvalidSequences) {
   EXPECT_EQ(FoldForSearch("Đ\xFF\xC3ảng"), "dang");
   EXPECT_EQ(FoldForSearch("\xED\xA0\x80"), "");
+}
+
+// The normalised text of `s`, or the error message.
+std::string Display(absl::string_view s, LineBreaks line_breaks = LineBreaks::kAllow) {
+  absl::StatusOr<DisplayText> display = NormalizeDisplayText(s, line_breaks);
+  return display.ok() ? display->text : std::string(display.status().message());
+}
+
+size_t Visible(absl::string_view s) {
+  absl::StatusOr<DisplayText> display = NormalizeDisplayText(s, LineBreaks::kAllow);
+  EXPECT_TRUE(display.ok()) << display.status();
+  return display.ok() ? display->visible_chars : 0;
+}
+
+TEST(NormalizeDisplayTextTest, RemovesStrayInvisibleCharacters) {
+  // Zero width space, zero width no-break space (BOM), word joiner, soft hyphen, LRM, RLM, ALM,
+  // Hangul filler, invisible times, Mongolian vowel separator, interlinear annotation anchor.
+  for (const char* invisible : {"\u200B", "\uFEFF", "\u2060", "\u00AD", "\u200E", "\u200F",
+                                "\u061C", "\u3164", "\u2062", "\u180E", "\uFFF9"}) {
+    const std::string five = absl::StrCat(invisible, invisible, invisible, invisible, invisible);
+    EXPECT_EQ(Display(five), "") << invisible;
+    EXPECT_EQ(Visible(five), 0u) << invisible;
+    EXPECT_EQ(Display(absl::StrCat("Hay", invisible, invisible)), "Hay") << invisible;
+    EXPECT_EQ(Display(absl::StrCat(invisible, "Bình", invisible, " luận")), "Bình luận")
+        << invisible;
+  }
+  // Joiners, variation selectors and tags that join no visible character.
+  for (const char* joiner : {"\u200D", "\u200C", "\uFE0F", "\U000E0067", "\u034F"}) {
+    const std::string five = absl::StrCat(joiner, joiner, joiner, joiner, joiner);
+    EXPECT_EQ(Display(five), "") << joiner;
+    EXPECT_EQ(Display(absl::StrCat("a ", joiner, "b")), "a b") << joiner;
+    EXPECT_EQ(Visible(absl::StrCat("Hay", joiner, joiner)), 3u) << joiner;
+  }
+  EXPECT_EQ(Visible("Hay\u200B\u200B"), 3u);
+  // Removing invisibles can leave white space at the ends, which is trimmed too.
+  EXPECT_EQ(Display(" \u200B Hay \u200B "), "Hay");
+}
+
+TEST(NormalizeDisplayTextTest, KeepsJoinersAndSelectorsInsideAVisibleCharacter) {
+  // Family (ZWJ sequence), red heart with emoji presentation, thumbs up with skin tone, a flag.
+  const std::string family = "\U0001F468\u200D\U0001F469\u200D\U0001F467";
+  EXPECT_EQ(Display(family), family);
+  EXPECT_EQ(Visible(family), 1u);
+  EXPECT_EQ(Display("\u2764\uFE0F"), "\u2764\uFE0F");
+  EXPECT_EQ(Visible("\u2764\uFE0F \U0001F44D\U0001F3FD \U0001F1FB\U0001F1F3"), 5u);
+  // Persian "mi-khaham" keeps its zero width non-joiner between letters.
+  EXPECT_EQ(Display("\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645"),
+            "\u0645\u06CC\u200C\u062E\u0648\u0627\u0647\u0645");
+  // ... but not after white space, where it joins nothing.
+  EXPECT_EQ(Display("ab \u200D\u200Dcd"), "ab cd");
+  // Combining marks belong to their letter: one visible character however many there are.
+  EXPECT_EQ(Visible("a\u0301\u0302\u0303\u0304\u0305"), 1u);
+}
+
+TEST(NormalizeDisplayTextTest, CountsRunsOfWhiteSpaceOnce) {
+  EXPECT_EQ(Visible("Tuye\u0323\u0302t"), 5u);
+  EXPECT_EQ(Visible("Ok \u1EA1!"), 5u);
+  EXPECT_EQ(Visible("a    b"), 3u);
+  EXPECT_EQ(Visible("a\n\n\nb"), 3u);
+  EXPECT_EQ(Visible("a\u00A0\u3000b"), 3u);
+}
+
+TEST(NormalizeDisplayTextTest, RefusesTextDirectionControls) {
+  for (const char* control : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066",
+                              "\u2067", "\u2068", "\u2069"}) {
+    const absl::StatusOr<DisplayText> display =
+        NormalizeDisplayText(absl::StrCat("Bình ", control, "luận"), LineBreaks::kAllow);
+    EXPECT_EQ(display.status().code(), absl::StatusCode::kInvalidArgument) << control;
+    EXPECT_TRUE(absl::StrContains(display.status().message(), "direction")) << control;
+  }
+}
+
+TEST(NormalizeDisplayTextTest, NormalisesLineBreaks) {
+  EXPECT_EQ(Display("D\u00F2ng th\u1EE9 nh\u1EA5t\r\nD\u00F2ng th\u1EE9 hai"),
+            "D\u00F2ng th\u1EE9 nh\u1EA5t\nD\u00F2ng th\u1EE9 hai");
+  EXPECT_EQ(Display("a\rb\u2028c\u2029d\u0085e\r\n\r\nf\n\rg"), "a\nb\nc\nd\ne\n\nf\n\ng");
+  EXPECT_EQ(Display("Hay\r\n"), "Hay");
+  // Other controls stay refused, a tab and a vertical tab included.
+  EXPECT_EQ(Display("a\tb"), "must not contain control characters other than line breaks");
+  EXPECT_EQ(Display("a\vb"), "must not contain control characters other than line breaks");
+  // A single-line field refuses every kind of line break.
+  for (const char* line_break : {"\n", "\r", "\r\n", "\u2028", "\u2029", "\u0085"}) {
+    EXPECT_EQ(Display(absl::StrCat("Ng\u00F4", line_break, "An"), LineBreaks::kRefuse),
+              "must be a single line")
+        << line_break;
+  }
+  EXPECT_EQ(Display("Ng\u00F4 An", LineBreaks::kRefuse), "Ng\u00F4 An");
+}
+
+TEST(NormalizeDisplayTextTest, NormalisesToNfcAndRefusesInvalidUtf8) {
+  EXPECT_EQ(Display("Tuye\u0323\u0302t"), "Tuy\u1EC7t");
+  EXPECT_EQ(Display("Xin ch\xc3\x28o"), "must be valid UTF-8");
+  // Every single byte value, alone and after text, gives an answer.
+  for (int byte = 0; byte < 256; ++byte) {
+    (void)NormalizeDisplayText(std::string(1, static_cast<char>(byte)), LineBreaks::kAllow);
+    (void)NormalizeDisplayText("B\u00ECnh" + std::string(1, static_cast<char>(byte)),
+                               LineBreaks::kRefuse);
+  }
+}
+
+TEST(FoldForSearchTest, FoldsOtherScriptsCompatibilityFormsAndIgnorables) {
+  EXPECT_EQ(FoldForSearch("\u041C\u041E\u0421\u041A\u0412\u0410"),
+            "\u043C\u043E\u0441\u043A\u0432\u0430");  // МОСКВА -> москва
+  EXPECT_EQ(FoldForSearch("\u5317\u4EAC"), "\u5317\u4EAC");  // 北京 stays.
+  EXPECT_EQ(FoldForSearch("\uFF28\u00E0 N\u1ED9i"), "ha noi");  // Fullwidth Ｈ.
+  EXPECT_EQ(FoldForSearch("Mo\u200Bs\u00ADkva"), "moskva");
 }
 
 TEST(SlugifyTest, SlugOfSampleTitle) {

@@ -10,27 +10,22 @@ namespace {
 // Normalises one field and adds a violation when it breaks a rule; returns the normalised
 // text (meaningless when a violation was added).
 std::string CheckField(absl::string_view field, absl::string_view raw, size_t min_chars,
-                       size_t max_chars, bool allow_newline, FieldViolations& violations) {
-  if (!text::IsValidUtf8(raw)) {
-    violations.Add(field, "must be valid UTF-8");
+                       size_t max_chars, text::LineBreaks line_breaks,
+                       FieldViolations& violations) {
+  absl::StatusOr<text::DisplayText> display = text::NormalizeDisplayText(raw, line_breaks);
+  if (!display.ok()) {
+    violations.Add(field, display.status().message());
     return "";
   }
-  absl::StatusOr<std::string> nfc = text::ToNfc(text::TrimWhitespace(raw));
-  if (!nfc.ok()) {
-    violations.Add(field, "must be valid UTF-8");
-    return "";
+  if (display->visible_chars < min_chars) {
+    violations.Add(field, absl::StrCat("must have at least ", min_chars, " visible character",
+                                       min_chars == 1 ? "" : "s", ", not ",
+                                       display->visible_chars));
+  } else if (display->code_points > max_chars) {
+    violations.Add(field, absl::StrCat("must be at most ", max_chars, " characters long, not ",
+                                       display->code_points));
   }
-  if (text::HasControlCharacters(*nfc, allow_newline)) {
-    violations.Add(field, allow_newline ? "must not contain control characters other than newline"
-                                        : "must not contain control characters");
-    return "";
-  }
-  const size_t chars = text::CodePointCount(*nfc);
-  if (chars < min_chars || chars > max_chars) {
-    violations.Add(field, absl::StrCat("must be ", min_chars, " to ", max_chars,
-                                       " characters long, not ", chars));
-  }
-  return *std::move(nfc);
+  return std::move(display->text);
 }
 
 }  // namespace
@@ -38,10 +33,10 @@ std::string CheckField(absl::string_view field, absl::string_view raw, size_t mi
 CommentText CheckCommentText(absl::string_view author_name, absl::string_view body,
                              FieldViolations& violations) {
   CommentText text;
-  text.author_name =
-      CheckField("author_name", author_name, 1, kMaxAuthorNameChars, false, violations);
-  text.body =
-      CheckField("body", body, kMinCommentBodyChars, kMaxCommentBodyChars, true, violations);
+  text.author_name = CheckField("author_name", author_name, 1, kMaxAuthorNameChars,
+                                text::LineBreaks::kRefuse, violations);
+  text.body = CheckField("body", body, kMinCommentBodyChars, kMaxCommentBodyChars,
+                         text::LineBreaks::kAllow, violations);
   return text;
 }
 

@@ -18,17 +18,19 @@ inline constexpr size_t kMaxCommentBodyChars = 500;
 inline constexpr size_t kMaxAuthorNameChars = 50;
 inline constexpr size_t kMaxRequestIdBytes = 100;
 
-// A comment's user text after normalisation.
+// A comment's user text after text::NormalizeDisplayText.
 struct CommentText {
-  // Trimmed, NFC; 1..50 code points; no control characters.
+  // One line; at least 1 visible character, at most 50 code points.
   std::string author_name;
-  // Trimmed, NFC; 5..500 code points; no control characters but '\n'.
+  // Line breaks are '\n'; at least 5 visible characters, at most 500 code points.
   std::string body;
 };
 
-// Trims and NFC-normalises `author_name` and `body`, then checks lengths (in code points of the
-// NFC form) and characters. InvalidArgument with a google.rpc.BadRequest violation for each bad
-// field ("author_name", "body"): invalid UTF-8, control characters, or length out of range.
+// Normalises `author_name` (LineBreaks::kRefuse) and `body` (LineBreaks::kAllow) with
+// text::NormalizeDisplayText, then checks the minimum in visible characters and the maximum in
+// code points of the normalised text. InvalidArgument with a google.rpc.BadRequest violation for
+// each bad field ("author_name", "body"): a character NormalizeDisplayText refuses, too few
+// visible characters (e.g. a body of five U+200B) or too many code points.
 absl::StatusOr<CommentText> ValidateCommentText(absl::string_view author_name,
                                                 absl::string_view body);
 

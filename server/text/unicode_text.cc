@@ -5,6 +5,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -35,6 +36,100 @@ bool IsWhitespace(utf8proc_int32_t c) {
     default:
       return false;
   }
+}
+
+bool IsLineBreak(utf8proc_int32_t c) {
+  return c == '\n' || c == '\r' || c == 0x85 || utf8proc_category(c) == UTF8PROC_CATEGORY_ZL ||
+         utf8proc_category(c) == UTF8PROC_CATEGORY_ZP;
+}
+
+// Displays nothing of its own: a default-ignorable code point or a format character.
+bool IsInvisible(utf8proc_int32_t c) {
+  return utf8proc_get_property(c)->ignorable || utf8proc_category(c) == UTF8PROC_CATEGORY_CF;
+}
+
+bool IsDirectionControl(utf8proc_int32_t c) {
+  switch (utf8proc_get_property(c)->bidi_class) {
+    case UTF8PROC_BIDI_CLASS_LRE:
+    case UTF8PROC_BIDI_CLASS_RLE:
+    case UTF8PROC_BIDI_CLASS_LRO:
+    case UTF8PROC_BIDI_CLASS_RLO:
+    case UTF8PROC_BIDI_CLASS_PDF:
+    case UTF8PROC_BIDI_CLASS_LRI:
+    case UTF8PROC_BIDI_CLASS_RLI:
+    case UTF8PROC_BIDI_CLASS_FSI:
+    case UTF8PROC_BIDI_CLASS_PDI:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void AppendCodePoint(utf8proc_int32_t c, std::string& out) {
+  utf8proc_uint8_t buffer[4];
+  const utf8proc_ssize_t n = utf8proc_encode_char(c, buffer);
+  out.append(reinterpret_cast<const char*>(buffer), static_cast<size_t>(n));
+}
+
+// The code points of valid UTF-8 `s`.
+std::vector<utf8proc_int32_t> CodePoints(absl::string_view s) {
+  std::vector<utf8proc_int32_t> code_points;
+  while (!s.empty()) {
+    utf8proc_int32_t c;
+    const utf8proc_ssize_t n = Decode(s, &c);
+    code_points.push_back(c);
+    s.remove_prefix(static_cast<size_t>(n));
+  }
+  return code_points;
+}
+
+// Removes the invisible code points of `code_points` that do not continue the grapheme cluster
+// of a visible character.
+std::string DropStrayInvisibles(const std::vector<utf8proc_int32_t>& code_points) {
+  std::string kept;
+  utf8proc_int32_t previous = 0;
+  bool have_previous = false;
+  utf8proc_int32_t state = 0;
+  for (const utf8proc_int32_t c : code_points) {
+    utf8proc_int32_t next_state = state;
+    const bool breaks =
+        !have_previous || utf8proc_grapheme_break_stateful(previous, c, &next_state);
+    if (IsInvisible(c) && (breaks || IsWhitespace(previous))) continue;
+    AppendCodePoint(c, kept);
+    previous = c;
+    have_previous = true;
+    state = next_state;
+  }
+  return kept;
+}
+
+// DisplayText::visible_chars of `s` (valid UTF-8, already trimmed).
+size_t CountVisibleChars(absl::string_view s) {
+  size_t count = 0;
+  bool cluster_counted = false;
+  bool in_space = false;
+  utf8proc_int32_t previous = 0;
+  bool have_previous = false;
+  utf8proc_int32_t state = 0;
+  for (const utf8proc_int32_t c : CodePoints(s)) {
+    if (!have_previous || utf8proc_grapheme_break_stateful(previous, c, &state)) {
+      cluster_counted = false;
+    }
+    previous = c;
+    have_previous = true;
+    if (IsWhitespace(c)) {
+      if (!in_space) ++count;
+      in_space = true;
+      cluster_counted = true;
+      continue;
+    }
+    in_space = false;
+    if (!cluster_counted && !IsInvisible(c)) {
+      ++count;
+      cluster_counted = true;
+    }
+  }
+  return count;
 }
 
 bool IsContinuationByte(char c) { return (static_cast<unsigned char>(c) & 0xC0) == 0x80; }
@@ -181,12 +276,54 @@ bool HasControlCharacters(absl::string_view s, bool allow_newline) {
   return false;
 }
 
+absl::StatusOr<DisplayText> NormalizeDisplayText(absl::string_view s, LineBreaks line_breaks) {
+  if (!IsValidUtf8(s)) return absl::InvalidArgumentError("must be valid UTF-8");
+  const std::vector<utf8proc_int32_t> raw = CodePoints(s);
+  std::string unified;
+  unified.reserve(s.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    const utf8proc_int32_t c = raw[i];
+    if (!IsLineBreak(c)) {
+      AppendCodePoint(c, unified);
+      continue;
+    }
+    if (line_breaks == LineBreaks::kRefuse) {
+      return absl::InvalidArgumentError("must be a single line");
+    }
+    if (c == '\r' && i + 1 < raw.size() && raw[i + 1] == '\n') ++i;
+    unified.push_back('\n');
+  }
+  const bool allow_newline = line_breaks == LineBreaks::kAllow;
+  if (HasControlCharacters(unified, allow_newline)) {
+    return absl::InvalidArgumentError(allow_newline
+                                          ? "must not contain control characters other than "
+                                            "line breaks"
+                                          : "must not contain control characters");
+  }
+  absl::StatusOr<std::string> nfc = ToNfc(unified);
+  if (!nfc.ok()) return nfc.status();
+  const std::vector<utf8proc_int32_t> code_points = CodePoints(*nfc);
+  for (const utf8proc_int32_t c : code_points) {
+    if (IsDirectionControl(c)) {
+      return absl::InvalidArgumentError(
+          "must not contain text direction controls (U+202A..U+202E, U+2066..U+2069)");
+    }
+  }
+  const std::string visible = DropStrayInvisibles(code_points);
+  DisplayText display;
+  display.text = std::string(TrimWhitespace(visible));
+  display.visible_chars = CountVisibleChars(display.text);
+  display.code_points = CodePointCount(display.text);
+  return display;
+}
+
 std::string FoldForSearch(absl::string_view s) {
   // With the invalid sequences gone, only running out of memory can make the mapping fail.
   absl::StatusOr<std::string> folded =
       Map(DropInvalidSequences(s),
-          static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_CASEFOLD |
-                                         UTF8PROC_STRIPMARK),
+          static_cast<utf8proc_option_t>(UTF8PROC_STABLE | UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
+                                         UTF8PROC_CASEFOLD | UTF8PROC_STRIPMARK |
+                                         UTF8PROC_IGNORE),
           FoldDStroke);
   return folded.ok() ? *std::move(folded) : std::string();
 }

@@ -40,9 +40,41 @@ LetterCaseCounts CountLetterCases(absl::string_view s);
 // when `allow_newline` is set.
 bool HasControlCharacters(absl::string_view s, bool allow_newline);
 
-// The form search and related-news terms compare: NFC, lower case, tone marks and other
-// combining marks removed, "đ"/"Đ" folded to "d". "ĐỐI NGOẠI" -> "doi ngoai". Invalid UTF-8
-// sequences are dropped.
+// How NormalizeDisplayText treats line breaks.
+enum class LineBreaks { kRefuse, kAllow };
+
+// A user-supplied string as readers will see it (see NormalizeDisplayText).
+struct DisplayText {
+  std::string text;
+  // Characters a reader sees: grapheme clusters (UAX #29) holding a visible code point, plus one
+  // for each run of white space between them. Invisible characters kept inside a cluster and
+  // repeated spaces do not count: "Hay\u200B\u200B" counts 3, "👍🏽 ok" counts 4.
+  size_t visible_chars = 0;
+  // Code points of `text`.
+  size_t code_points = 0;
+};
+
+// The one rule for every string a client supplies that readers see (comment bodies and author
+// names; docs/comments.md), so that invisible characters cannot pass for content:
+// 1. Invalid UTF-8 is refused.
+// 2. Line breaks (CRLF, CR, U+0085, U+2028, U+2029) become '\n'; with LineBreaks::kRefuse any
+//    line break is refused. Other control characters (Unicode category Cc) are refused.
+// 3. NFC.
+// 4. Explicit direction controls (bidi classes LRE, RLE, LRO, RLO, PDF, LRI, RLI, FSI, PDI:
+//    U+202A..U+202E, U+2066..U+2069), which can make text display in another order than it is
+//    stored, are refused.
+// 5. Invisible characters (default-ignorable code points and category Cf: U+200B, U+FEFF,
+//    U+2060, U+00AD, LRM/RLM, Hangul fillers, ...) are removed, except where they continue the
+//    grapheme cluster of a visible character (ZWJ in 👨‍👩‍👧, a variation selector in ❤️, ZWNJ
+//    between Persian letters, emoji tag sequences), where they are kept and not counted.
+// 6. Leading and trailing white space is trimmed.
+// InvalidArgument, with a message that completes "<field> ...", when a rule refuses the text.
+absl::StatusOr<DisplayText> NormalizeDisplayText(absl::string_view s, LineBreaks line_breaks);
+
+// The form search and related-news terms compare: NFKC (so fullwidth "Ａ" and "ﬁ" fold like "a"
+// and "fi"), case-folded, tone marks and other combining marks removed, default-ignorable code
+// points (U+200B, U+00AD, ...) removed, "đ"/"Đ" folded to "d". "ĐỐI NGOẠI" -> "doi ngoai".
+// Invalid UTF-8 sequences are dropped.
 std::string FoldForSearch(absl::string_view s);
 
 // A URL slug: FoldForSearch, then runs of anything but [a-z0-9] become one '-', no leading or
