@@ -24,6 +24,47 @@ TEST(SearchWordsTest, FoldsToneMarksCaseNfdAndPunctuation) {
   EXPECT_EQ(SearchWords("12-CT/TW"), (std::vector<std::string>{"12", "ct", "tw"}));
 }
 
+TEST(SearchWordsTest, KeepsLettersOfEveryScript) {
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(SearchWords("МОСКВА, Москва!"), (Words{"москва", "москва"}));
+  EXPECT_EQ(SearchWords("Ёлка"), (Words{"елка"}));  // Marks fold away in every script.
+  EXPECT_EQ(SearchWords("Αθήνα ΑΘΗΝΑ"), (Words{"αθηνα", "αθηνα"}));
+  EXPECT_EQ(SearchWords("تهران"), (Words{"تهران"}));
+  EXPECT_EQ(SearchWords("Hà Nội – Москва 2025"), (Words{"ha", "noi", "москва", "2025"}));
+  // Fullwidth forms and invisible characters fold away.
+  EXPECT_EQ(SearchWords("ＨＡ\u200BＮＯＩ"), (Words{"hanoi"}));
+  // Punctuation and symbols of any script separate words and are never words.
+  EXPECT_EQ(SearchWords("«»—…！？、。※★€"), Words{});
+}
+
+TEST(SearchWordsTest, UnspacedScriptsGiveOverlappingPairs) {
+  using Words = std::vector<std::string>;
+  EXPECT_EQ(SearchWords("北京"), (Words{"北京", "京"}));
+  EXPECT_EQ(SearchWords("北京市长"), (Words{"北京", "京市", "市长", "长"}));
+  EXPECT_EQ(SearchWords("京"), (Words{"京"}));
+  // Runs end at anything that is not an unspaced letter.
+  EXPECT_EQ(SearchWords("北京2022年，上海"),
+            (Words{"北京", "京", "2022", "年", "上海", "海"}));
+  EXPECT_EQ(SearchWords("東京タワー"), (Words{"東京", "京タ", "タワ", "ワー", "ー"}));
+  EXPECT_EQ(SearchWords("서울시"), (Words{"서울", "울시", "시"}));
+  // Lao (Vientiane), Khmer (Phnom Penh), Thai (Bangkok) are written without spaces too;
+  // their vowel signs and tone marks are marks and fold away like Vietnamese tone marks.
+  EXPECT_EQ(SearchWords("ວຽງຈັນ"), SearchWords("ວຽງຈນ"));
+  EXPECT_EQ(SearchWords("ភ្នំពេញ").front(), SearchWords("ភនព").front());
+  EXPECT_FALSE(SearchWords("กรุงเทพ").empty());
+  // Queries leave out the last letter of a run of two or more.
+  EXPECT_EQ(text::SearchQueryWords("北京市"), (Words{"北京", "京市"}));
+  EXPECT_EQ(text::SearchQueryWords("京"), (Words{"京"}));
+  EXPECT_EQ(text::SearchQueryWords("Москва 北京"), (Words{"москва", "北京"}));
+  EXPECT_EQ(text::SearchQueryWords("!!! ★"), Words{});
+}
+
+TEST(SearchWordsTest, DropsWordsTooLongForPostgres) {
+  EXPECT_EQ(SearchWords(std::string(2047, 'a')).size(), 1u);
+  EXPECT_TRUE(SearchWords(std::string(2048, 'a')).empty());
+  EXPECT_EQ(SearchWords(std::string(3000, 'a') + " ok"), std::vector<std::string>{"ok"});
+}
+
 TEST(SearchDocumentTest, WeightsTitleSummaryAndBody) {
   const text::ArticleWords words = text::SplitArticleWords("Hà Nội", "Nội thành", {"Hà Giang"});
   // 2025-03-10 is day 20157 since the epoch: in 7-day block 2879 (alignment a) and 2880 (b).
@@ -52,6 +93,10 @@ TEST(SearchDocumentTest, TheRecentBlockCoversAtLeastHalfABlockUpToTheNewestDay) 
 TEST(SearchDocumentTest, QueriesAreTsqueryLiterals) {
   EXPECT_EQ(text::AllWordsQuery({"doi", "ngoai"}), "'doi' & 'ngoai'");
   EXPECT_EQ(text::PhraseQuery({"doi", "ngoai"}), "'doi' <-> 'ngoai'");
+  EXPECT_EQ(text::AllWordsInTitleQuery({"doi", "ngoai"}), "'doi':A & 'ngoai':A");
+  // A single unspaced letter matches every word it begins.
+  EXPECT_EQ(text::AllWordsQuery({"москва", "北京", "京"}), "'москва' & '北京' & '京':*");
+  EXPECT_EQ(text::AllWordsInTitleQuery({"京"}), "'京':*A");
 }
 
 TEST(HighlightSnippetTest, MarksMatchesInTheOriginalText) {
@@ -61,6 +106,15 @@ TEST(HighlightSnippetTest, MarksMatchesInTheOriginalText) {
   const std::string snippet = text::HighlightSnippet(
       "một hai ba bốn năm sáu bảy tám chín mười Đà Nẵng cuối", {"da", "nang"}, 4);
   EXPECT_EQ(snippet, "…mười «Đà» «Nẵng» cuối");
+  EXPECT_EQ(text::HighlightSnippet("Tin từ Москва.", {"москва"}), "Tin từ «Москва».");
+}
+
+TEST(HighlightSnippetTest, MarksLettersOfUnspacedRuns) {
+  EXPECT_EQ(text::HighlightSnippet("Đoàn đến 北京市长 hôm nay.", text::SearchQueryWords("北京")),
+            "Đoàn đến «北京»市长 hôm nay.");
+  EXPECT_EQ(text::HighlightSnippet("北京市长", text::SearchQueryWords("京市长")), "北«京市长»");
+  EXPECT_EQ(text::HighlightSnippet("北京市长", text::SearchQueryWords("长")), "北京市«长»");
+  EXPECT_EQ(text::HighlightSnippet("北京市长", text::SearchQueryWords("上海")), "");
 }
 
 TEST(RelatedTermsTest, BigramsAndStopSyllables) {

@@ -25,10 +25,6 @@ constexpr int kMostViewedMaxSize = 50;
 // Query words beyond this add nothing but cost.
 constexpr size_t kMaxQueryWords = 32;
 
-std::string TitleQuery(const std::vector<std::string>& words) {
-  return absl::StrCat("'", absl::StrJoin(words, "':A & '"), "':A");
-}
-
 // The first of summary, body paragraphs and title that mentions a query word, as a snippet;
 // else the start of the summary.
 std::string SnippetFor(const storage::SearchHit& hit, const std::vector<std::string>& words) {
@@ -79,7 +75,7 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
     } else if (text::CodePointCount(trimmed) > kMaxQueryCodePoints) {
       violations.Add("query", "must be at most 200 characters");
     } else {
-      words = text::SearchWords(trimmed);
+      words = text::SearchQueryWords(trimmed);
       if (words.empty()) violations.Add("query", "must contain a letter or digit");
       if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
     }
@@ -103,7 +99,8 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
   }
 
   storage::SearchQuery search{text::AllWordsQuery(words), text::PhraseQuery(words),
-                              TitleQuery(words), request.category_id(), request.source_id()};
+                              text::AllWordsInTitleQuery(words), request.category_id(),
+                              request.source_id()};
   pqxx::nontransaction tx(db);
   std::vector<storage::SearchHit> hits =
       storage::SearchStore(tx).Search(search, after_score, after_id, *page_size + 1);

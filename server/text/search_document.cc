@@ -1,10 +1,13 @@
 #include "server/text/search_document.h"
 
+#include <utf8proc.h>
+
 #include <algorithm>
 #include <unordered_map>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
+#include "absl/strings/match.h"
 #include "server/text/unicode_text.h"
 
 namespace news::text {
@@ -13,15 +16,125 @@ namespace {
 constexpr int kMaxPosition = 16383;
 // PostgreSQL keeps at most 256 positions per lexeme.
 constexpr size_t kMaxPositionsPerWord = 256;
+// PostgreSQL refuses a tsvector or tsquery lexeme of 2048 bytes or more.
+constexpr size_t kMaxWordBytes = 2047;
 constexpr size_t kWordsBeforeFirstMatch = 6;
 
-bool IsWordByte(char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); }
+// Blocks of the scripts that do not separate words with spaces and whose letters are not wide
+// (their Unicode Line_Break class is SA): Thai, Lao, Myanmar, Khmer, Tai Le, New Tai Lue, Tai
+// Tham, Tai Viet, Tai Ahom. utf8proc has neither the Script nor the Line_Break property.
+constexpr std::pair<char32_t, char32_t> kUnspacedBlocks[] = {
+    {0x0E00, 0x0EFF}, {0x1000, 0x109F}, {0x1780, 0x17FF}, {0x1950, 0x1A1F}, {0x1A20, 0x1AAF},
+    {0xA9E0, 0xA9FF}, {0xAA60, 0xAADF}, {0x11700, 0x1174F}};
 
-// A word of the original text: its byte range and folded form.
+enum class CharClass { kSeparator, kWord, kUnspaced };
+
+// The class of a code point of folded text. Wide letters (East Asian Width W or F: Han, Kana,
+// Hangul, ...) and SA letters are kUnspaced.
+CharClass Classify(char32_t c) {
+  const int32_t code_point = static_cast<int32_t>(c);
+  switch (utf8proc_category(code_point)) {
+    case UTF8PROC_CATEGORY_LU:
+    case UTF8PROC_CATEGORY_LL:
+    case UTF8PROC_CATEGORY_LT:
+    case UTF8PROC_CATEGORY_LM:
+    case UTF8PROC_CATEGORY_LO:
+      break;
+    case UTF8PROC_CATEGORY_ND:
+    case UTF8PROC_CATEGORY_NL:
+    case UTF8PROC_CATEGORY_NO:
+      return CharClass::kWord;
+    default:
+      return CharClass::kSeparator;
+  }
+  if (utf8proc_charwidth(code_point) == 2) return CharClass::kUnspaced;
+  for (const auto& [first, last] : kUnspacedBlocks) {
+    if (c >= first && c <= last) return CharClass::kUnspaced;
+  }
+  return CharClass::kWord;
+}
+
+// One code point of folded text.
+struct FoldedChar {
+  char32_t code_point;
+  std::string utf8;
+};
+
+std::vector<FoldedChar> FoldedChars(absl::string_view folded) {
+  std::vector<FoldedChar> chars;
+  while (!folded.empty()) {
+    utf8proc_int32_t c;
+    const utf8proc_ssize_t n =
+        utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(folded.data()),
+                         static_cast<utf8proc_ssize_t>(folded.size()), &c);
+    // FoldForSearch output is valid UTF-8.
+    const size_t length = n > 0 ? static_cast<size_t>(n) : 1;
+    chars.push_back(FoldedChar{static_cast<char32_t>(c), std::string(folded.substr(0, length))});
+    folded.remove_prefix(length);
+  }
+  return chars;
+}
+
+// Words of folded text; see SearchWords. Queries leave out the last letter of an unspaced run
+// of two or more: the pair before it already holds it, and as a prefix it would match too much.
+std::vector<std::string> Tokenize(absl::string_view text, bool for_query) {
+  const std::vector<FoldedChar> chars = FoldedChars(FoldForSearch(text));
+  std::vector<std::string> words;
+  std::string current;
+  auto finish_word = [&] {
+    if (!current.empty() && current.size() <= kMaxWordBytes) words.push_back(std::move(current));
+    current.clear();
+  };
+  for (size_t i = 0; i < chars.size(); ++i) {
+    const CharClass kind = Classify(chars[i].code_point);
+    if (kind == CharClass::kWord) {
+      current += chars[i].utf8;
+      continue;
+    }
+    finish_word();
+    if (kind != CharClass::kUnspaced) continue;
+    const bool run_continues =
+        i + 1 < chars.size() && Classify(chars[i + 1].code_point) == CharClass::kUnspaced;
+    const bool run_started = i > 0 && Classify(chars[i - 1].code_point) == CharClass::kUnspaced;
+    if (run_continues) {
+      words.push_back(chars[i].utf8 + chars[i + 1].utf8);
+    } else if (!for_query || !run_started) {
+      words.push_back(chars[i].utf8);
+    }
+  }
+  finish_word();
+  return words;
+}
+
+bool IsUnspacedLetter(absl::string_view word) {
+  const std::vector<FoldedChar> chars = FoldedChars(word);
+  return chars.size() == 1 && Classify(chars[0].code_point) == CharClass::kUnspaced;
+}
+
+// A query word as a tsquery operand: a single unspaced letter matches every word it begins.
+std::string QueryOperand(const std::string& word, absl::string_view weight) {
+  const absl::string_view prefix = IsUnspacedLetter(word) ? "*" : "";
+  if (prefix.empty() && weight.empty()) return absl::StrCat("'", word, "'");
+  return absl::StrCat("'", word, "':", prefix, weight);
+}
+
+std::string JoinQuery(const std::vector<std::string>& words, absl::string_view op,
+                      absl::string_view weight) {
+  std::string query;
+  for (const std::string& word : words) {
+    if (!query.empty()) absl::StrAppend(&query, op);
+    absl::StrAppend(&query, QueryOperand(word, weight));
+  }
+  return query;
+}
+
+// A word of the original text: its byte range and folded form. Each letter of an unspaced run
+// is a word of its own, folded with the letter after it as SearchWords does.
 struct OriginalWord {
   size_t begin;
   size_t end;
   std::string folded;
+  bool unspaced = false;
 };
 
 size_t Utf8SequenceLength(unsigned char lead) {
@@ -39,10 +152,20 @@ std::vector<OriginalWord> OriginalWords(absl::string_view text) {
   for (size_t i = 0; i < text.size();) {
     const size_t length = std::min(Utf8SequenceLength(text[i]), text.size() - i);
     const std::string folded = FoldForSearch(text.substr(i, length));
-    const bool word_char = !folded.empty() && std::all_of(folded.begin(), folded.end(), IsWordByte);
-    // A lone combining mark folds to nothing and belongs to the letter before it.
-    const bool continues = folded.empty() && in_word;
-    if (word_char || continues) {
+    const std::vector<FoldedChar> chars = FoldedChars(folded);
+    CharClass kind = chars.empty() ? CharClass::kSeparator : CharClass::kWord;
+    for (const FoldedChar& c : chars) {
+      const CharClass char_kind = Classify(c.code_point);
+      if (char_kind != CharClass::kWord) kind = char_kind;
+    }
+    if (kind == CharClass::kUnspaced) {
+      if (!words.empty() && words.back().unspaced && words.back().end == i) {
+        words.back().folded += folded;
+      }
+      words.push_back(OriginalWord{i, i + length, folded, true});
+      in_word = false;
+    } else if (kind == CharClass::kWord || (folded.empty() && in_word)) {
+      // A lone combining mark folds to nothing and belongs to the letter before it.
       if (!in_word) words.push_back(OriginalWord{i, i, ""});
       words.back().end = i + length;
       words.back().folded += folded;
@@ -57,19 +180,10 @@ std::vector<OriginalWord> OriginalWords(absl::string_view text) {
 
 }  // namespace
 
-std::vector<std::string> SearchWords(absl::string_view text) {
-  std::vector<std::string> words;
-  std::string current;
-  for (char c : FoldForSearch(text)) {
-    if (IsWordByte(c)) {
-      current.push_back(c);
-    } else if (!current.empty()) {
-      words.push_back(std::move(current));
-      current.clear();
-    }
-  }
-  if (!current.empty()) words.push_back(std::move(current));
-  return words;
+std::vector<std::string> SearchWords(absl::string_view text) { return Tokenize(text, false); }
+
+std::vector<std::string> SearchQueryWords(absl::string_view text) {
+  return Tokenize(text, true);
 }
 
 ArticleWords SplitArticleWords(absl::string_view title, absl::string_view summary,
@@ -156,22 +270,40 @@ std::string SearchDocument(const ArticleWords& words, absl::Time publish_time) {
 }
 
 std::string AllWordsQuery(const std::vector<std::string>& words) {
-  return absl::StrCat("'", absl::StrJoin(words, "' & '"), "'");
+  return JoinQuery(words, " & ", "");
 }
 
 std::string PhraseQuery(const std::vector<std::string>& words) {
-  return absl::StrCat("'", absl::StrJoin(words, "' <-> '"), "'");
+  return JoinQuery(words, " <-> ", "");
+}
+
+std::string AllWordsInTitleQuery(const std::vector<std::string>& words) {
+  return JoinQuery(words, " & ", "A");
 }
 
 std::string HighlightSnippet(absl::string_view text, const std::vector<std::string>& query_words,
                              size_t max_words) {
   const std::vector<OriginalWord> words = OriginalWords(text);
-  auto matches = [&](const OriginalWord& word) {
-    return std::find(query_words.begin(), query_words.end(), word.folded) != query_words.end();
-  };
-  const auto first_match = std::find_if(words.begin(), words.end(), matches);
-  if (first_match == words.end()) return "";
-  const size_t first_index = static_cast<size_t>(first_match - words.begin());
+  // A query word marks the word it equals; in an unspaced run, a pair marks both its letters and
+  // a single letter marks itself where it begins a pair.
+  std::vector<bool> marked(words.size(), false);
+  for (size_t i = 0; i < words.size(); ++i) {
+    for (const std::string& query_word : query_words) {
+      if (words[i].folded == query_word) {
+        marked[i] = true;
+        const bool pair = words[i].unspaced && !IsUnspacedLetter(query_word);
+        if (pair && i + 1 < words.size() && words[i + 1].begin == words[i].end) {
+          marked[i + 1] = true;
+        }
+      } else if (words[i].unspaced && IsUnspacedLetter(query_word) &&
+                 absl::StartsWith(words[i].folded, query_word)) {
+        marked[i] = true;
+      }
+    }
+  }
+  const auto first_match = std::find(marked.begin(), marked.end(), true);
+  if (first_match == marked.end()) return "";
+  const size_t first_index = static_cast<size_t>(first_match - marked.begin());
   // Some context before the first match, but never so much that the match falls off the end.
   const size_t before = std::min(kWordsBeforeFirstMatch, max_words / 3);
   const size_t start = first_index > before ? first_index - before : 0;
@@ -182,8 +314,13 @@ std::string HighlightSnippet(absl::string_view text, const std::vector<std::stri
   for (size_t i = start; i < stop; ++i) {
     absl::StrAppend(&snippet, text.substr(copied_to, words[i].begin - copied_to));
     const absl::string_view original = text.substr(words[i].begin, words[i].end - words[i].begin);
-    if (matches(words[i])) {
-      absl::StrAppend(&snippet, "«", original, "»");
+    // Marked letters of one unspaced run share one « ».
+    const bool joins_previous = i > start && marked[i - 1] && words[i - 1].unspaced &&
+                                words[i].unspaced && words[i - 1].end == words[i].begin;
+    const bool joins_next = i + 1 < stop && marked[i + 1] && words[i + 1].unspaced &&
+                            words[i].unspaced && words[i].end == words[i + 1].begin;
+    if (marked[i]) {
+      absl::StrAppend(&snippet, joins_previous ? "" : "«", original, joins_next ? "" : "»");
     } else {
       absl::StrAppend(&snippet, original);
     }

@@ -2,8 +2,9 @@
 #define NEWS_SERVER_TEXT_SEARCH_DOCUMENT_H_
 
 // The one tokenisation that search and related news share (docs/discovery.md): text is folded
-// with FoldForSearch and split into words of [a-z0-9]. Documents and queries both go through
-// it, so "Đối ngoại", "doi ngoai" and NFD input meet on the same words. Pure and thread-safe.
+// with FoldForSearch and split into words of letters and digits of any script. Documents and
+// queries both go through it, so "Đối ngoại", "doi ngoai" and NFD input meet on the same words,
+// as do "МОСКВА" and "москва". Pure and thread-safe.
 
 #include <cstddef>
 #include <string>
@@ -15,7 +16,18 @@
 namespace news::text {
 
 // The folded words of `text` in order: "ĐỐI NGOẠI, Nhân-dân" -> {"doi", "ngoai", "nhan", "dan"}.
+// A word is a run of letters (Unicode L*) and digits (N*), except in scripts written without
+// spaces between words (wide letters such as Han, Kana and Hangul; Thai, Lao, Khmer, Myanmar):
+// there each letter gives the word of itself and the next letter of its run, the last letter
+// itself alone, "北京市" -> {"北京", "京市", "市"}, so that any two adjacent letters of a run
+// are a word and every letter begins one. Words longer than 2047 bytes (PostgreSQL's limit) are
+// dropped. No word contains a quote, backslash, space or '#'.
 std::vector<std::string> SearchWords(absl::string_view text);
+
+// The words of a search query: SearchWords without the last letter of each unspaced run of two
+// or more ("北京" -> {"北京"}); a run of one letter stays ("京" -> {"京"}) and, in the tsquery
+// literals below, matches every word it begins.
+std::vector<std::string> SearchQueryWords(absl::string_view text);
 
 // An article's folded words, by part.
 struct ArticleWords {
@@ -38,20 +50,24 @@ inline constexpr int kPublishBlockDays[] = {7, 28, 112, 448};
 
 // For each size in kPublishBlockDays and each of two alignments (the second shifted by half a
 // block), the lexeme of the block that `publish_time`'s UTC day falls in: "#7a2922",
-// "#7b2922", "#28a730", ... No query word can equal one: SearchWords yields only [a-z0-9].
+// "#7b2922", "#28a730", ... No query word can equal one: SearchWords never yields '#'.
 std::vector<std::string> PublishBlockLexemes(absl::Time publish_time);
 
 // Of the two `block_days` blocks (one per alignment) that hold the day of `newest`, the one that
 // began earlier, so that it covers at least half a block of days up to `newest`.
 std::string RecentPublishBlockLexeme(absl::Time newest, int block_days);
 
-// tsquery literals over SearchWords output (which needs no quoting): every word ("a & b") and
-// the exact phrase ("a <-> b"). `words` must not be empty.
+// tsquery literals over SearchQueryWords output (which needs no escaping): every word
+// ("'a' & 'b'"), the exact phrase ("'a' <-> 'b'") and every word in the title ("'a':A &
+// 'b':A"). A single unspaced letter is a prefix ("'京':*"). `words` must not be empty.
 std::string AllWordsQuery(const std::vector<std::string>& words);
 std::string PhraseQuery(const std::vector<std::string>& words);
+std::string AllWordsInTitleQuery(const std::vector<std::string>& words);
 
 // An excerpt of `text` (valid UTF-8) of about `max_words` words starting a little before the
-// first word whose folded form is in `query_words`, with every such word wrapped in « and ».
+// first word that matches `query_words` (as the tsquery literals above match), with every such
+// word wrapped in « and » (matched letters of one unspaced run share one pair: "«北京»市").
+// Each letter of an unspaced run counts as a word.
 // Adds "…" where text was cut. Empty when no word of `text` matches.
 std::string HighlightSnippet(absl::string_view text, const std::vector<std::string>& query_words,
                              size_t max_words = 30);
