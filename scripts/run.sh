@@ -12,4 +12,6 @@ if [ -z "${DATABASE_URL:-}" ]; then
     build/server/newsctl import ../shared/samples/portal-pages/*.txt
   fi
 fi
+# Rebuilds search documents a migration queued (docs/discovery.md); quick when none are.
+build/server/newsctl reindex-search
 exec build/server/news-server "$@"

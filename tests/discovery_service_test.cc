@@ -18,6 +18,7 @@
 #include "news/v1/article.grpc.pb.h"
 #include "news/v1/discovery.grpc.pb.h"
 #include "server/domain/related_news.h"
+#include "server/importer/article_importer.h"
 #include "server/importer/corpus_generator.h"
 #include "server/storage/prepared_statements.h"
 #include "server/storage/search_store.h"
@@ -347,10 +348,57 @@ TEST_F(DiscoveryTest, SearchPagesWithoutDuplicatesOrGapsAndRejectsForeignTokens)
   EXPECT_TRUE(stub_->SearchArticles(ContextWithDeadline().get(), other, &response).ok());
 }
 
+TEST_F(DiscoveryTest, SearchFindsLettersOfEveryScript) {
+  const std::string url = server_->database_url;
+  const int64_t id = InsertArticle(
+      url, "quoc-te", "nguon-a", "Đoàn đại biểu thăm Москва và 北京",
+      "Phái đoàn gặp lãnh đạo thành phố Москва, sau đó tới 北京市 và thủ đô ວຽງຈັນ.");
+  for (const std::string& query : {"Москва", "москва", "МОСКВА", "北京", "北京市", "京", "市",
+                                   "ວຽງຈັນ", "Москва 北京"}) {
+    const v1::SearchArticlesResponse response = Search(query);
+    ASSERT_EQ(Ids(response), std::vector<int64_t>{id}) << query;
+  }
+  // The title ranks as a title: all words there.
+  EXPECT_GE(Search("北京").results(0).score(), 2.0);
+  EXPECT_TRUE(absl::StrContains(Search("Москва").results(0).snippet(), "«Москва»"));
+  EXPECT_TRUE(absl::StrContains(Search("北京市").results(0).snippet(), "«北京市»"))
+      << Search("北京市").results(0).snippet();
+  // A pair of letters must be adjacent in the text, not just both present.
+  EXPECT_TRUE(Search("京北").results().empty());
+  EXPECT_TRUE(Search("上海").results().empty());
+  EXPECT_TRUE(Search("Петербург").results().empty());
+}
+
+TEST_F(DiscoveryTest, QueuedSearchDocumentsAreRebuiltWithTheCurrentTokenisation) {
+  const std::string url = server_->database_url;
+  const int64_t id = InsertArticle(url, "quoc-te", "nguon-a", "Tin từ Владивосток",
+                                   "Cảng Владивосток đón tàu.");
+  {
+    // As a document written before migration 0007 holds it: Latin words only, and queued.
+    pqxx::connection db(url);
+    pqxx::work tx(db);
+    tx.exec_params("UPDATE articles SET search_document = to_tsvector('simple', 'tin tu cang')"
+                   " WHERE id = $1",
+                   id);
+    tx.exec_params("INSERT INTO search_documents_to_rebuild VALUES ($1), ($2)", id,
+                   id + 1000000);
+    tx.commit();
+  }
+  EXPECT_TRUE(Search("Владивосток").results().empty());
+  pqxx::connection db(url);
+  EXPECT_EQ(importer::RebuildQueuedSearchDocuments(db, /*batch_size=*/1), 1);
+  EXPECT_EQ(Ids(Search("Владивосток")), std::vector<int64_t>{id});
+  EXPECT_EQ(Ids(Search("tin tu cang don tau")), std::vector<int64_t>{id});
+  pqxx::nontransaction tx(db);
+  EXPECT_EQ(tx.exec1("SELECT count(*) FROM search_documents_to_rebuild")[0].as<int64_t>(), 0);
+  EXPECT_EQ(importer::RebuildQueuedSearchDocuments(db), 0);
+}
+
 TEST_F(DiscoveryTest, SearchRejectsEmptyBlankAndOverlongQueries) {
   for (const std::string& query :
        {std::string(""), std::string("   \t "), std::string("\u00a0\u3000"), std::string(201, 'a'),
-        std::string("!!! ???")}) {
+        std::string("!!! ???"), std::string("！？。、"), std::string("★ € ※ — … « »"),
+        std::string("\u200B\u2060\uFEFF")}) {
     v1::SearchArticlesRequest request;
     request.set_query(query);
     v1::SearchArticlesResponse response;

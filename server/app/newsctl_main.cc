@@ -30,6 +30,7 @@ constexpr char kUsage[] =
     "newsctl COMMAND [flags] [args]\n"
     "  migrate                        apply pending schema migrations\n"
     "  import [--category=NAME] FILE...  import portal article pages\n"
+    "  reindex-search                 rebuild the search documents migrations queued\n"
     "  generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)\n"
     "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
@@ -77,6 +78,13 @@ int Import(pqxx::connection& db, const std::vector<char*>& files) {
   return failures == 0 ? 0 : 1;
 }
 
+int ReindexSearch(pqxx::connection& db) {
+  if (Migrate(db) != 0) return 1;
+  const int64_t rebuilt = news::importer::RebuildQueuedSearchDocuments(db);
+  std::printf("rebuilt %lld search documents\n", static_cast<long long>(rebuilt));
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -96,6 +104,7 @@ int main(int argc, char** argv) {
     pqxx::connection db(absl::GetFlag(FLAGS_database_url));
     if (command == "migrate") return Migrate(db);
     if (command == "import") return Import(db, rest);
+    if (command == "reindex-search") return ReindexSearch(db);
     if (command == "generate") return news::RunGenerateCommand(db);
     if (command == "token") return news::RunTokenCommand(db, rest);
   } catch (const std::exception& e) {

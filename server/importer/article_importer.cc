@@ -79,4 +79,26 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   return ImportOutcome{result.id, article.slug, result.created};
 }
 
+int64_t RebuildQueuedSearchDocuments(pqxx::connection& db, int batch_size) {
+  storage::PrepareStatements(db);
+  int64_t rebuilt = 0;
+  while (true) {
+    pqxx::work tx(db);
+    storage::SearchStore search(tx);
+    const std::vector<storage::QueuedSearchText> batch = search.TakeQueuedForRebuild(batch_size);
+    if (batch.empty()) return rebuilt;
+    for (const storage::QueuedSearchText& queued : batch) {
+      if (!queued.article) continue;
+      const storage::ArticleSearchText& article = *queued.article;
+      search.SetDocument(
+          article.id,
+          text::SearchDocument(
+              text::SplitArticleWords(article.title, article.summary, article.body_paragraphs),
+              absl::FromUnixMicros(article.publish_time_micros)));
+      ++rebuilt;
+    }
+    tx.commit();
+  }
+}
+
 }  // namespace news::importer

@@ -32,6 +32,12 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
                                                absl::string_view content,
                                                const ImportOptions& options);
 
+// Rebuilds the search documents that migrations queued after a change of the tokenisation
+// (db/migrations/0007), `batch_size` articles per transaction, until the queue is empty; returns
+// how many it rebuilt. Safe to interrupt and to run beside the server, an import or another
+// rebuild. Database errors throw pqxx exceptions.
+int64_t RebuildQueuedSearchDocuments(pqxx::connection& db, int batch_size = 500);
+
 }  // namespace news::importer
 
 #endif  // NEWS_SERVER_IMPORTER_ARTICLE_IMPORTER_H_

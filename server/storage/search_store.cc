@@ -11,6 +11,14 @@ namespace news::storage {
 void SearchStore::Prepare(pqxx::connection& connection) {
   connection.prepare("search_set_document",
                      "UPDATE articles SET search_document = $2::tsvector WHERE id = $1");
+  connection.prepare(
+      "search_take_queued_for_rebuild",
+      "WITH batch AS (DELETE FROM search_documents_to_rebuild WHERE article_id IN ("
+      " SELECT article_id FROM search_documents_to_rebuild ORDER BY article_id LIMIT $1"
+      " FOR UPDATE SKIP LOCKED) RETURNING article_id)"
+      " SELECT batch.article_id, a.id IS NOT NULL, a.title, a.summary, a.body_paragraphs,"
+      " (extract(epoch FROM a.publish_time) * 1000000)::bigint"
+      " FROM batch LEFT JOIN articles a ON a.id = batch.article_id ORDER BY batch.article_id");
   connection.prepare("search_newest_publish_micros",
                      "SELECT (extract(epoch FROM publish_time) * 1000000)::bigint FROM articles"
                      " WHERE status = 'published' ORDER BY publish_time DESC, id DESC LIMIT 1");
@@ -46,6 +54,18 @@ void SearchStore::Prepare(pqxx::connection& connection) {
 
 void SearchStore::SetDocument(int64_t article_id, const std::string& document) {
   tx_.exec_prepared("search_set_document", article_id, document);
+}
+
+std::vector<QueuedSearchText> SearchStore::TakeQueuedForRebuild(int limit) {
+  std::vector<QueuedSearchText> queue;
+  for (const auto& row : tx_.exec_prepared("search_take_queued_for_rebuild", limit)) {
+    QueuedSearchText& entry = queue.emplace_back(QueuedSearchText{row[0].as<int64_t>(), {}});
+    if (!row[1].as<bool>()) continue;
+    entry.article = ArticleSearchText{entry.article_id, row[2].as<std::string>(),
+                                      row[3].as<std::string>(), db::ParseTextArray(row[4]),
+                                      row[5].as<int64_t>()};
+  }
+  return queue;
 }
 
 std::vector<int64_t> SearchStore::NewestMatches(const SearchQuery& query) {

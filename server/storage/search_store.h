@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <pqxx/pqxx>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,22 @@ struct SearchQuery {
   int64_t source_id = 0;    // 0: any
 };
 
+// The text an article's search document is built from.
+struct ArticleSearchText {
+  int64_t id;
+  std::string title;
+  std::string summary;
+  std::vector<std::string> body_paragraphs;
+  int64_t publish_time_micros;
+};
+
+// An entry of the queue of documents to rebuild: the article's text, unset when the article no
+// longer exists.
+struct QueuedSearchText {
+  int64_t article_id;
+  std::optional<ArticleSearchText> article;
+};
+
 // How many of the newest matches a search ranks; see SearchStore::Search.
 inline constexpr int kMaxScoredMatches = 1000;
 
@@ -41,6 +58,12 @@ class SearchStore {
 
   // Stores `document` (a tsvector literal) as the search document of article `article_id`.
   void SetDocument(int64_t article_id, const std::string& document);
+
+  // Removes up to `limit` entries from the queue of documents to rebuild
+  // (search_documents_to_rebuild, db/migrations/0007) and returns them, lowest id first; empty
+  // when the queue is. Entries another transaction holds are skipped, so rebuilds may run side
+  // by side; the caller stores the new documents in the same transaction.
+  std::vector<QueuedSearchText> TakeQueuedForRebuild(int limit);
 
   // Up to `limit` published articles matching `query.all_words`, ranked by: all words in the
   // title (+2), the exact phrase anywhere (+1), then ts_rank_cd normalised into [0, 1); after
