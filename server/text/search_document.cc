@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
 #include "server/text/unicode_text.h"
 
 namespace news::text {
@@ -56,8 +56,8 @@ CharClass Classify(char32_t c) {
 
 // One code point of folded text.
 struct FoldedChar {
-  char32_t code_point;
   std::string utf8;
+  CharClass kind;
 };
 
 std::vector<FoldedChar> FoldedChars(absl::string_view folded) {
@@ -69,7 +69,8 @@ std::vector<FoldedChar> FoldedChars(absl::string_view folded) {
                          static_cast<utf8proc_ssize_t>(folded.size()), &c);
     // FoldForSearch output is valid UTF-8.
     const size_t length = n > 0 ? static_cast<size_t>(n) : 1;
-    chars.push_back(FoldedChar{static_cast<char32_t>(c), std::string(folded.substr(0, length))});
+    chars.push_back(FoldedChar{std::string(folded.substr(0, length)),
+                               Classify(static_cast<char32_t>(c))});
     folded.remove_prefix(length);
   }
   return chars;
@@ -86,16 +87,15 @@ std::vector<std::string> Tokenize(absl::string_view text, bool for_query) {
     current.clear();
   };
   for (size_t i = 0; i < chars.size(); ++i) {
-    const CharClass kind = Classify(chars[i].code_point);
+    const CharClass kind = chars[i].kind;
     if (kind == CharClass::kWord) {
       current += chars[i].utf8;
       continue;
     }
     finish_word();
     if (kind != CharClass::kUnspaced) continue;
-    const bool run_continues =
-        i + 1 < chars.size() && Classify(chars[i + 1].code_point) == CharClass::kUnspaced;
-    const bool run_started = i > 0 && Classify(chars[i - 1].code_point) == CharClass::kUnspaced;
+    const bool run_continues = i + 1 < chars.size() && chars[i + 1].kind == CharClass::kUnspaced;
+    const bool run_started = i > 0 && chars[i - 1].kind == CharClass::kUnspaced;
     if (run_continues) {
       words.push_back(chars[i].utf8 + chars[i + 1].utf8);
     } else if (!for_query || !run_started) {
@@ -108,7 +108,7 @@ std::vector<std::string> Tokenize(absl::string_view text, bool for_query) {
 
 bool IsUnspacedLetter(absl::string_view word) {
   const std::vector<FoldedChar> chars = FoldedChars(word);
-  return chars.size() == 1 && Classify(chars[0].code_point) == CharClass::kUnspaced;
+  return chars.size() == 1 && chars[0].kind == CharClass::kUnspaced;
 }
 
 // A query word as a tsquery operand: a single unspaced letter matches every word it begins.
@@ -155,8 +155,7 @@ std::vector<OriginalWord> OriginalWords(absl::string_view text) {
     const std::vector<FoldedChar> chars = FoldedChars(folded);
     CharClass kind = chars.empty() ? CharClass::kSeparator : CharClass::kWord;
     for (const FoldedChar& c : chars) {
-      const CharClass char_kind = Classify(c.code_point);
-      if (char_kind != CharClass::kWord) kind = char_kind;
+      if (c.kind != CharClass::kWord) kind = c.kind;
     }
     if (kind == CharClass::kUnspaced) {
       if (!words.empty() && words.back().unspaced && words.back().end == i) {
