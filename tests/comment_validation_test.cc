@@ -117,7 +117,7 @@ TEST(CommentValidationTest, LineBreaksBecomeNewlinesInTheBodyOnly) {
   }
   // The maximum is in code points of the normalised body: 500 passes, 501 does not, and CRLF
   // counts as one.
-  EXPECT_TRUE(ValidateCommentText("An", std::string(499, 'a') + "\r\n" + "b").ok());
+  EXPECT_TRUE(ValidateCommentText("An", std::string(498, 'a') + "\r\n" + "b").ok());
   EXPECT_EQ(Fields(ValidateCommentText("An", std::string(501, 'a')).status()),
             std::vector<std::string>{"body"});
 }

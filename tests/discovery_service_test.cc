@@ -389,9 +389,9 @@ TEST_F(DiscoveryTest, QueuedSearchDocumentsAreRebuiltWithTheCurrentTokenisation)
   EXPECT_EQ(importer::RebuildQueuedSearchDocuments(db, /*batch_size=*/1), 1);
   EXPECT_EQ(Ids(Search("Владивосток")), std::vector<int64_t>{id});
   EXPECT_EQ(Ids(Search("tin tu cang don tau")), std::vector<int64_t>{id});
+  EXPECT_EQ(importer::RebuildQueuedSearchDocuments(db), 0);
   pqxx::nontransaction tx(db);
   EXPECT_EQ(tx.exec1("SELECT count(*) FROM search_documents_to_rebuild")[0].as<int64_t>(), 0);
-  EXPECT_EQ(importer::RebuildQueuedSearchDocuments(db), 0);
 }
 
 TEST_F(DiscoveryTest, SearchRejectsEmptyBlankAndOverlongQueries) {
