@@ -17,4 +17,5 @@ CREATE TABLE related_list_freshness (
   article_id bigint PRIMARY KEY,
   corpus_documents bigint NOT NULL
 );
-CREATE INDEX related_list_freshness_corpus_idx ON related_list_freshness (corpus_documents);
+CREATE INDEX related_list_freshness_corpus_idx
+  ON related_list_freshness (corpus_documents, article_id);

@@ -100,8 +100,8 @@ class RelatedStore {
   // indexed.
   void MarkFresh(int64_t article_id, int64_t corpus_documents);
 
-  // Up to `limit` articles whose list was computed when at most `max_corpus_documents` articles
-  // were indexed, stalest first, their freshness rows locked (rows locked by another
+  // Up to `limit` articles (without their text) whose list was computed when at most
+  // `max_corpus_documents` articles were indexed, stalest first, their freshness rows locked (rows locked by another
   // transaction are skipped, so concurrent refreshers share the work). Freshness rows of
   // deleted articles are removed instead.
   std::vector<IndexedArticle> LockStaleLists(int64_t max_corpus_documents, int limit);
