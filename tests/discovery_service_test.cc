@@ -5,14 +5,18 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
 #include <set>
+#include <sstream>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 #include "news/v1/article.grpc.pb.h"
@@ -243,6 +247,144 @@ TEST_F(DiscoveryTest, RelatedRejectsBadRequests) {
   EXPECT_EQ(
       stub_->ListRelatedArticles(ContextWithDeadline().get(), request, &response).error_code(),
       grpc::StatusCode::NOT_FOUND);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Related lists do not depend on the order articles arrive in, and follow the corpus as it grows.
+
+// Imports the four sample pages (sorted by name) in the order of `order`'s indexes.
+void ImportSamplePagesInOrder(const std::string& database_url, const std::vector<int>& order) {
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(NEWS_SAMPLES_DIR)) {
+    files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  ASSERT_EQ(files.size(), order.size());
+  pqxx::connection db(database_url);
+  for (int index : order) {
+    std::ifstream in(files[index], std::ios::binary);
+    std::stringstream content;
+    content << in.rdbuf();
+    auto outcome = importer::ImportPortalPage(db, files[index].string(), content.str(), {});
+    ASSERT_TRUE(outcome.ok()) << outcome.status();
+  }
+}
+
+v1::ListRelatedArticlesResponse ListRelated(const std::shared_ptr<grpc::Channel>& channel,
+                                            int64_t article_id) {
+  v1::ListRelatedArticlesRequest request;
+  request.set_article_id(article_id);
+  request.set_page_size(20);
+  v1::ListRelatedArticlesResponse response;
+  const grpc::Status status = v1::DiscoveryService::NewStub(channel)->ListRelatedArticles(
+      ContextWithDeadline().get(), request, &response);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return response;
+}
+
+TEST(RelatedOrderTest, SamplesAreEachOthersFirstTextMatchesWhateverTheImportOrder) {
+  ServerOptions options;
+  // Every list must be right when the import ends, not after a background refresh.
+  options.related_refresh_lists = 0;
+  const std::vector<std::vector<int>> orders = {{0, 1, 2, 3}, {3, 2, 1, 0}, {2, 0, 3, 1},
+                                                {1, 3, 0, 2}};
+  for (size_t o = 0; o < orders.size(); ++o) {
+    SCOPED_TRACE(absl::StrCat("import order ", absl::StrJoin(orders[o], ",")));
+    auto server = testing::TestServer::Start(absl::StrCat("related_order_test_", o), options);
+    ASSERT_NE(server, nullptr);
+    ImportSamplePagesInOrder(server->database_url, orders[o]);
+    const std::vector<int64_t> samples = SampleIds(server->database_url);
+    ASSERT_EQ(samples.size(), 4u);
+    for (int64_t sample : samples) {
+      SCOPED_TRACE(absl::StrCat("related list of article ", sample));
+      const v1::ListRelatedArticlesResponse response = ListRelated(server->channel, sample);
+      ASSERT_EQ(response.related_articles_size(), 3);
+      std::set<int64_t> listed;
+      for (const auto& entry : response.related_articles()) {
+        listed.insert(entry.article().id());
+        EXPECT_GT(entry.score(), kMinRelatedScore);
+      }
+      std::set<int64_t> others(samples.begin(), samples.end());
+      others.erase(sample);
+      EXPECT_EQ(listed, others);
+    }
+  }
+}
+
+TEST(RelatedGrowthTest, ListsComputedInASmallCorpusAreRecomputedAsItGrows) {
+  ServerOptions frozen;
+  frozen.related_refresh_lists = 0;
+  auto server = testing::TestServer::Start("related_growth_test", frozen);
+  ASSERT_NE(server, nullptr);
+  const std::string url = server->database_url;
+  // C first, so that A, having only one text match, takes C as a category fallback.
+  const int64_t c = InsertArticle(url, "kinh-te", "nguon-a", "Zulu Yankee", "Whiskey xray.");
+  const int64_t a = InsertArticle(url, "kinh-te", "nguon-a", "Alpha Bravo",
+                                  "Charlie delta echo foxtrot golf hotel.");
+  const int64_t b = InsertArticle(url, "kinh-te", "nguon-a", "India Juliett",
+                                  "Charlie delta kilo lima mike november.");
+  const v1::ListRelatedArticlesResponse small = ListRelated(server->channel, a);
+  ASSERT_EQ(small.related_articles_size(), 2);
+  EXPECT_EQ(small.related_articles(0).article().id(), b);
+  const double small_score = small.related_articles(0).score();
+  EXPECT_GT(small_score, kMinRelatedScore);
+  EXPECT_EQ(small.related_articles(1).article().id(), c);
+  EXPECT_EQ(small.related_articles(1).score(), 0);
+
+  // "charlie delta", rare among three articles, becomes common; six articles share A's title
+  // and its other words.
+  for (int i = 0; i < 12; ++i) {
+    InsertArticle(url, "xa-hoi", "nguon-b", absl::StrCat("Oscar papa ", i),
+                  absl::StrCat("Charlie delta quebec romeo sierra tango", i, "."));
+  }
+  std::set<int64_t> closest;
+  for (int i = 0; i < 6; ++i) {
+    closest.insert(InsertArticle(url, "the-gioi", "nguon-c", "Alpha Bravo",
+                                 absl::StrCat("Echo foxtrot golf hotel uniform victor", i, ".")));
+  }
+  // New articles enter A's list, but what was there is as it was computed among three.
+  const v1::ListRelatedArticlesResponse grown = ListRelated(server->channel, a);
+  bool fallback_kept = false;
+  for (const auto& entry : grown.related_articles()) {
+    if (entry.article().id() == b) EXPECT_EQ(entry.score(), small_score);
+    if (entry.article().id() == c) fallback_kept = true;
+  }
+  EXPECT_TRUE(fallback_kept);
+
+  // A server that refreshes stale lists recomputes A's list with the corpus of now.
+  server->server->Shutdown(absl::ZeroDuration());
+  ServerOptions refreshing;
+  refreshing.related_refresh_lists = 100;
+  refreshing.related_refresh_interval = absl::Milliseconds(20);
+  auto again = testing::TestServer::StartOnDatabase(url, refreshing);
+  ASSERT_NE(again, nullptr);
+  v1::ListRelatedArticlesResponse refreshed;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    refreshed = ListRelated(again->channel, a);
+    const bool still_old = std::any_of(
+        refreshed.related_articles().begin(), refreshed.related_articles().end(),
+        [&](const auto& entry) { return entry.article().id() == c; });
+    if (!still_old) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_GE(refreshed.related_articles_size(), 7);
+  std::set<int64_t> first_six;
+  for (int i = 0; i < 6; ++i) first_six.insert(refreshed.related_articles(i).article().id());
+  EXPECT_EQ(first_six, closest);
+  bool b_listed = false;
+  for (int i = 0; i < refreshed.related_articles_size(); ++i) {
+    const auto& entry = refreshed.related_articles(i);
+    EXPECT_NE(entry.article().id(), c);
+    EXPECT_GT(entry.score(), kMinRelatedScore);
+    if (i > 0) EXPECT_LE(entry.score(), refreshed.related_articles(i - 1).score());
+    if (entry.article().id() == b) {
+      b_listed = true;
+      // What A shares with B is now shared with twelve more articles.
+      EXPECT_LT(entry.score(), small_score / 2);
+    }
+  }
+  EXPECT_TRUE(b_listed);
 }
 
 TEST_F(DiscoveryTest, SearchIgnoresToneMarksCaseAndNormalisation) {

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/db/migrations.h"
+#include "server/domain/related_news.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/prepared_statements.h"
 #include "server/transport/client_identity.h"
@@ -140,6 +141,10 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   server->RegisterServiceMetrics();
   server->health_thread_ = std::thread([s = server.get()] { s->MonitorDatabaseHealth(); });
   server->flush_thread_ = std::thread([s = server.get()] { s->FlushAudiencePeriodically(); });
+  if (options.related_refresh_lists > 0) {
+    server->related_refresh_thread_ =
+        std::thread([s = server.get()] { s->RefreshRelatedListsPeriodically(); });
+  }
   spdlog::info("news-server listening on {} (port {}, {}); metrics on {}", options.listen_address,
                server->port_, options.tls_cert_file.empty() ? "plaintext" : "TLS",
                server->metrics_->port() == 0 ? std::string("(off)")
@@ -158,6 +163,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   }
   if (health_thread_.joinable()) health_thread_.join();
   if (flush_thread_.joinable()) flush_thread_.join();
+  if (related_refresh_thread_.joinable()) related_refresh_thread_.join();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
@@ -236,6 +242,33 @@ void NewsServer::FlushAudienceNow() {
       [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
   const absl::Status status = outcome.get_future().get();
   if (!status.ok()) spdlog::warn("view counts not flushed yet: {}", status.ToString());
+}
+
+void NewsServer::RefreshRelatedListsPeriodically() {
+  std::unique_ptr<pqxx::connection> connection;
+  std::unique_lock lock(health_mutex_);
+  while (!health_wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.related_refresh_interval),
+                                [this] { return stopping_; })) {
+    lock.unlock();
+    try {
+      if (!connection || !connection->is_open()) {
+        connection = std::make_unique<pqxx::connection>(options_.database_url);
+        storage::PrepareStatements(*connection);
+      }
+      // One list per transaction: row locks are held briefly and never across lists, so an
+      // import entering its article into many lists cannot deadlock with the refresher.
+      for (int i = 0; i < options_.related_refresh_lists; ++i) {
+        pqxx::work tx(*connection);
+        const int refreshed = RefreshStaleRelatedLists(tx, 1);
+        tx.commit();
+        if (refreshed == 0) break;
+      }
+    } catch (const std::exception& e) {
+      connection.reset();
+      spdlog::warn("related lists not refreshed yet: {}", e.what());
+    }
+    lock.lock();
+  }
 }
 
 void NewsServer::MonitorDatabaseHealth() {

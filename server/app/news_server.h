@@ -65,6 +65,11 @@ struct ServerOptions {
   // How often counted views and visits are written to the database; GetArticle's view_count
   // lags behind by at most this much (docs/discovery.md).
   absl::Duration view_flush_interval = absl::Seconds(5);
+  // Every related_refresh_interval, up to related_refresh_lists stale related lists (computed
+  // when the corpus was less than half its present size) are recomputed, each in its own
+  // transaction on a connection of their own (docs/discovery.md). 0 lists: not refreshed.
+  int related_refresh_lists = 20;
+  absl::Duration related_refresh_interval = absl::Seconds(1);
   // "Now" for view counting, most-viewed windows and site statistics; tests set a fake clock.
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
@@ -124,6 +129,8 @@ class NewsServer {
   void FlushAudiencePeriodically();
   // Writes pending view counts and visits through the write pool and waits for the outcome.
   void FlushAudienceNow();
+  // Recomputes stale related lists every options_.related_refresh_interval until stopped.
+  void RefreshRelatedListsPeriodically();
 
   const ServerOptions options_;
   // Before the pool: the pool reports to it.
@@ -151,6 +158,7 @@ class NewsServer {
   bool stopping_ = false;
   std::thread health_thread_;
   std::thread flush_thread_;
+  std::thread related_refresh_thread_;
   // Pending comments as last counted by the health monitor; read by the metrics at scrape time.
   std::atomic<int64_t> moderation_queue_length_{0};
 };

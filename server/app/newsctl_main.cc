@@ -18,7 +18,9 @@
 #include "server/app/generate_command.h"
 #include "server/app/token_commands.h"
 #include "server/db/migrations.h"
+#include "server/domain/related_news.h"
 #include "server/importer/article_importer.h"
+#include "server/storage/prepared_statements.h"
 
 ABSL_FLAG(std::string, database_url, news::EnvOr("DATABASE_URL", ""),
           "libpq URI of the PostgreSQL database (env DATABASE_URL)");
@@ -32,6 +34,7 @@ constexpr char kUsage[] =
     "  import [--category=NAME] FILE...  import portal article pages\n"
     "  reindex-search                 rebuild the search documents migrations queued\n"
     "  generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)\n"
+    "  reindex-related                extract related-news terms again (after migration 0009)\n"
     "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
     "  token list                      list admin tokens (no secrets)";
@@ -85,6 +88,27 @@ int ReindexSearch(pqxx::connection& db) {
   return 0;
 }
 
+// Extracts every article's related-news terms again, 1000 articles per transaction, and marks
+// their lists stale; news-server then recomputes them in the background (docs/discovery.md).
+int ReindexRelated(pqxx::connection& db) {
+  if (Migrate(db) != 0) return 1;
+  news::storage::PrepareStatements(db);
+  int64_t last_id = 0;
+  bool reindexed_any = false;
+  while (true) {
+    pqxx::work tx(db);
+    const int64_t next = news::ReindexRelatedTerms(tx, last_id, 1000);
+    tx.commit();
+    if (next == 0) break;
+    last_id = next;
+    reindexed_any = true;
+    std::fprintf(stderr, "\rreindexed up to article %lld", static_cast<long long>(last_id));
+  }
+  std::printf("%sterms extracted; news-server recomputes the stale related lists\n",
+              reindexed_any ? "\n" : "");
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -106,6 +130,7 @@ int main(int argc, char** argv) {
     if (command == "import") return Import(db, rest);
     if (command == "reindex-search") return ReindexSearch(db);
     if (command == "generate") return news::RunGenerateCommand(db);
+    if (command == "reindex-related") return ReindexRelated(db);
     if (command == "token") return news::RunTokenCommand(db, rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsctl %s: %s\n", command.c_str(), e.what());

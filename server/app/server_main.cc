@@ -58,6 +58,9 @@ ABSL_FLAG(int, comment_flood_limit, news::EnvOr("COMMENT_FLOOD_LIMIT", 5),
 ABSL_FLAG(int, view_flush_seconds, news::EnvOr("VIEW_FLUSH_SECONDS", 5),
           "how often counted views and visits are written to the database; view counts lag by "
           "at most this (env VIEW_FLUSH_SECONDS)");
+ABSL_FLAG(int, related_refresh_lists, news::EnvOr("RELATED_REFRESH_LISTS", 20),
+          "stale related lists recomputed per second in the background; 0 turns it off "
+          "(env RELATED_REFRESH_LISTS)");
 ABSL_FLAG(int, article_cache_entries, news::EnvOr("ARTICLE_CACHE_ENTRIES", 10000),
           "articles GetArticle keeps in memory; 0 turns the cache off (env ARTICLE_CACHE_ENTRIES)");
 ABSL_FLAG(int, feed_cache_entries, news::EnvOr("FEED_CACHE_ENTRIES", 1000),
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.view_flush_interval = absl::Seconds(absl::GetFlag(FLAGS_view_flush_seconds));
+  options.related_refresh_lists = absl::GetFlag(FLAGS_related_refresh_lists);
   options.article_cache_entries =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_article_cache_entries)));
   options.feed_cache_entries =
