@@ -383,7 +383,7 @@ TEST_F(CommentServiceTest, ArticleAndParentChecks) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(testing::ErrorReason(status), "COMMENTS_CLOSED");
 
-  // Replies must stay on their parent's article.
+  // Replies must stay on their parent's article: elsewhere the parent does not exist.
   const int64_t other = testing::InsertArticle(post_server_->database_url, "Bài thứ nhất");
   const int64_t mine = testing::InsertArticle(post_server_->database_url, "Bài thứ hai");
   v1::CreateCommentRequest parent_request = Request("Bình luận gốc ở bài thứ nhất");
@@ -395,8 +395,10 @@ TEST_F(CommentServiceTest, ArticleAndParentChecks) {
   cross.set_parent_id(parent.id());
   v1::Comment ignored;
   status = Create(post_stub_, "replier", cross, &ignored);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(ViolatedFields(status), std::vector<std::string>{"parent_id"});
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  cross.set_parent_id(parent.id() + 1000);
+  EXPECT_EQ(Create(post_stub_, "replier", cross, &ignored).error_code(),
+            grpc::StatusCode::NOT_FOUND);
 }
 
 TEST_F(CommentServiceTest, PostModerationShowsThreadsPagedWithRepliesAndCounts) {

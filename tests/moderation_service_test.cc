@@ -424,6 +424,133 @@ TEST_F(ModerationServiceTest, BannedClientIsRefusedUntilTheBanIsLifted) {
   EXPECT_TRUE(comments_->CreateComment(ClientContext("troll").get(), request, &comment).ok());
 }
 
+TEST_F(ModerationServiceTest, BannedClientCanNeitherLikeNorUnlike) {
+  const int64_t article = testing::InsertArticle(server_->database_url, "Tin có người thích");
+  const int64_t id = Post(article, "liked-author", "Bình luận được nhiều người thích").id();
+  Moderate(moderator_token_, {id}, v1::MODERATION_ACTION_APPROVE);
+  v1::LikeCommentRequest like;
+  like.set_comment_id(id);
+  v1::UnlikeCommentRequest unlike;
+  unlike.set_comment_id(id);
+  v1::Comment liked;
+  ASSERT_TRUE(comments_->LikeComment(ClientContext("grumpy").get(), like, &liked).ok());
+  EXPECT_EQ(liked.like_count(), 1);
+
+  v1::BanClientRequest ban;
+  ban.set_client_id("id:grumpy");
+  v1::Ban made;
+  ASSERT_TRUE(moderation_->BanClient(AdminContext(moderator_token_).get(), ban, &made).ok());
+  v1::Comment ignored;
+  grpc::Status status = comments_->LikeComment(ClientContext("grumpy").get(), like, &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(testing::ErrorReason(status), "CLIENT_BANNED");
+  status = comments_->UnlikeComment(ClientContext("grumpy").get(), unlike, &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(testing::ErrorReason(status), "CLIENT_BANNED");
+  // Refused even where an unbanned client would get NOT_FOUND: the ban is checked first.
+  like.set_comment_id(id + 100000);
+  status = comments_->LikeComment(ClientContext("grumpy").get(), like, &ignored);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  like.set_comment_id(id);
+
+  // The refused unlike left the like in place; others still like as before.
+  ASSERT_TRUE(comments_->LikeComment(ClientContext("cheerful").get(), like, &liked).ok());
+  EXPECT_EQ(liked.like_count(), 2);
+
+  v1::LiftBanRequest lift;
+  lift.set_client_id("id:grumpy");
+  v1::LiftBanResponse lifted;
+  ASSERT_TRUE(moderation_->LiftBan(AdminContext(moderator_token_).get(), lift, &lifted).ok());
+  ASSERT_TRUE(comments_->UnlikeComment(ClientContext("grumpy").get(), unlike, &liked).ok());
+  EXPECT_EQ(liked.like_count(), 1);
+}
+
+// Issue 10, case 3: every removal of a parent (reject, spam, delete) leaves the same tombstone,
+// its approved replies readable and counted, and the parent itself unlikeable and unrepliable;
+// re-approving it restores it.
+TEST_F(ModerationServiceTest, RemovedParentKeepsItsRepliesReadableAndCounted) {
+  const v1::ModerationAction removals[] = {v1::MODERATION_ACTION_MARK_SPAM,
+                                           v1::MODERATION_ACTION_REJECT,
+                                           v1::MODERATION_ACTION_DELETE};
+  for (const v1::ModerationAction removal : removals) {
+    SCOPED_TRACE(v1::ModerationAction_Name(removal));
+    const std::string name = v1::ModerationAction_Name(removal);
+    const int64_t article =
+        testing::InsertArticle(server_->database_url, absl::StrCat("Tin về chuỗi ", name));
+    const int64_t parent = Post(article, "p-" + name, "Bình luận gốc của chuỗi").id();
+    Moderate(moderator_token_, {parent}, v1::MODERATION_ACTION_APPROVE);
+    const int64_t reply = Post(article, "r-" + name, "Trả lời bình luận gốc", parent).id();
+    Moderate(moderator_token_, {reply}, v1::MODERATION_ACTION_APPROVE);
+    ASSERT_TRUE(Moderate(moderator_token_, {parent}, removal, v1::COMMENT_STATE_APPROVED)
+                    .results(0)
+                    .changed());
+    EXPECT_EQ(testing::CommentCount(server_->database_url, article), 1);
+
+    v1::ListCommentsRequest list;
+    list.set_article_id(article);
+    v1::ListCommentsResponse page;
+    ASSERT_TRUE(comments_->ListComments(ClientContext("reader").get(), list, &page).ok());
+    ASSERT_EQ(page.comments_size(), 1);
+    EXPECT_EQ(page.comments(0).id(), parent);
+    EXPECT_EQ(page.comments(0).state(), v1::COMMENT_STATE_DELETED);
+    EXPECT_TRUE(page.comments(0).body().empty());
+    EXPECT_TRUE(page.comments(0).author_name().empty());
+    ASSERT_EQ(page.comments(0).replies_size(), 1);
+    EXPECT_EQ(page.comments(0).replies(0).id(), reply);
+
+    // The removed parent takes no likes and no replies, as if it did not exist.
+    v1::LikeCommentRequest like;
+    like.set_comment_id(parent);
+    v1::Comment ignored;
+    EXPECT_EQ(comments_->LikeComment(ClientContext("fan").get(), like, &ignored).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    v1::UnlikeCommentRequest unlike;
+    unlike.set_comment_id(parent);
+    EXPECT_EQ(comments_->UnlikeComment(ClientContext("fan").get(), unlike, &ignored).error_code(),
+              grpc::StatusCode::NOT_FOUND);
+    v1::CreateCommentRequest to_parent;
+    to_parent.set_article_id(article);
+    to_parent.set_parent_id(parent);
+    to_parent.set_author_name("Độc giả");
+    to_parent.set_body("Trả lời bình luận đã bị gỡ");
+    to_parent.set_request_id("to-removed-" + name);
+    EXPECT_EQ(
+        comments_->CreateComment(ClientContext("late").get(), to_parent, &ignored).error_code(),
+        grpc::StatusCode::NOT_FOUND);
+
+    // The readable reply is likeable and repliable; an approved answer to it joins the thread,
+    // is counted and is shown.
+    like.set_comment_id(reply);
+    v1::Comment liked;
+    ASSERT_TRUE(comments_->LikeComment(ClientContext("fan").get(), like, &liked).ok());
+    EXPECT_EQ(liked.like_count(), 1);
+    const v1::Comment answer = Post(article, "a-" + name, "Trả lời câu trả lời", reply);
+    EXPECT_EQ(answer.parent_id(), parent);
+    Moderate(moderator_token_, {answer.id()}, v1::MODERATION_ACTION_APPROVE);
+    EXPECT_EQ(testing::CommentCount(server_->database_url, article), 2);
+    ASSERT_TRUE(comments_->ListComments(ClientContext("reader").get(), list, &page).ok());
+    ASSERT_EQ(page.comments_size(), 1);
+    ASSERT_EQ(page.comments(0).replies_size(), 2);
+    EXPECT_EQ(page.comments(0).replies(1).id(), answer.id());
+
+    // Re-approving the parent brings it back whole.
+    const v1::CommentState removed_state =
+        removal == v1::MODERATION_ACTION_MARK_SPAM ? v1::COMMENT_STATE_SPAM
+        : removal == v1::MODERATION_ACTION_REJECT  ? v1::COMMENT_STATE_REJECTED
+                                                   : v1::COMMENT_STATE_DELETED;
+    ASSERT_TRUE(
+        Moderate(moderator_token_, {parent}, v1::MODERATION_ACTION_APPROVE, removed_state)
+            .results(0)
+            .changed());
+    EXPECT_EQ(testing::CommentCount(server_->database_url, article), 3);
+    ASSERT_TRUE(comments_->ListComments(ClientContext("reader").get(), list, &page).ok());
+    ASSERT_EQ(page.comments_size(), 1);
+    EXPECT_EQ(page.comments(0).state(), v1::COMMENT_STATE_APPROVED);
+    EXPECT_EQ(page.comments(0).body(), "Bình luận gốc của chuỗi");
+    EXPECT_EQ(page.comments(0).replies_size(), 2);
+  }
+}
+
 TEST_F(ModerationServiceTest, AdminClosesAndReopensComments) {
   const int64_t article = testing::InsertArticle(server_->database_url, "Tin tạm khoá bình luận");
   v1::SetCommentsOpenRequest close;

@@ -10,6 +10,7 @@
 #include "server/domain/comment_validation.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
+#include "server/storage/ban_store.h"
 #include "server/storage/comment_store.h"
 #include "server/text/unicode_text.h"
 
@@ -34,6 +35,12 @@ absl::StatusOr<CommentText> ValidateCreate(const v1::CreateCommentRequest& reque
 }
 
 int64_t ToSeconds(absl::Duration duration) { return absl::ToInt64Seconds(duration); }
+
+// Every write of a banned client on the board is refused with this one status.
+absl::Status BannedError() {
+  return WithErrorReason(absl::PermissionDeniedError("this client is banned from commenting"),
+                         "CLIENT_BANNED");
+}
 
 }  // namespace
 
@@ -72,15 +79,15 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
     case storage::CreateOutcome::kRepeated:
       return std::move(result.comment->comment);
     case storage::CreateOutcome::kBanned:
-      return WithErrorReason(absl::PermissionDeniedError("this client may not post comments"),
-                             "CLIENT_BANNED");
+      return BannedError();
     case storage::CreateOutcome::kNoArticle:
       return absl::NotFoundError("no published article has this id");
     case storage::CreateOutcome::kCommentsClosed:
       return WithErrorReason(absl::FailedPreconditionError("comments are closed on this article"),
                              "COMMENTS_CLOSED");
     case storage::CreateOutcome::kBadParent:
-      return InvalidFieldError("parent_id", "must be an approved comment of the same article");
+      // A comment readers cannot see answers as one that does not exist (as for likes).
+      return absl::NotFoundError("parent_id: no approved comment of this article has this id");
     case storage::CreateOutcome::kDuplicate:
       return WithErrorReason(
           absl::AlreadyExistsError("you posted the same comment on this article a moment ago"),
@@ -159,6 +166,7 @@ absl::StatusOr<v1::Comment> CommentBoard::SetLike(pqxx::connection& db,
                                                   bool like) const {
   if (comment_id <= 0) return InvalidFieldError("comment_id", "must be a positive comment id");
   pqxx::work tx(db);
+  if (storage::BanStore(tx).InForce(client_id)) return BannedError();
   storage::CommentStore comments(tx);
   std::optional<storage::StoredComment> comment = comments.FindById(comment_id);
   if (!comment || comment->comment.state() != v1::COMMENT_STATE_APPROVED) {

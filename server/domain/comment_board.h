@@ -56,7 +56,8 @@ class CommentBoard {
       pqxx::connection& db, const v1::ListCommentsRequest& request) const;
 
   // Adds (`like`) or removes the like of `client_id`; repeating is a no-op. Returns the
-  // comment with its like count. NotFound unless the comment is approved.
+  // comment with its like count. PermissionDenied (reason CLIENT_BANNED) while the client has a
+  // ban in force, as for CreateComment; NotFound unless the comment is approved.
   absl::StatusOr<v1::Comment> SetLike(pqxx::connection& db, const std::string& client_id,
                                       int64_t comment_id, bool like) const;
 

@@ -13,6 +13,9 @@ constexpr char kBanColumns[] =
     "id, client_id, reason, created_by, (extract(epoch FROM create_time) * 1000000)::bigint, "
     "(extract(epoch FROM expire_time) * 1000000)::bigint";
 
+// A ban applies until its expire_time; NULL is permanent.
+constexpr char kInForce[] = "(expire_time IS NULL OR expire_time > now())";
+
 StoredBan ReadBan(const pqxx::row& row) {
   StoredBan stored{row[0].as<int64_t>(), {}};
   stored.ban.set_client_id(row[1].as<std::string>());
@@ -39,9 +42,11 @@ void BanStore::Prepare(pqxx::connection& connection) {
                    kBanColumns));
   connection.prepare("ban_delete", "DELETE FROM client_bans WHERE client_id = $1 RETURNING id");
   connection.prepare("ban_list_active",
-                     absl::StrCat("SELECT ", kBanColumns,
-                                  " FROM client_bans WHERE id < $1 AND (expire_time IS NULL"
-                                  " OR expire_time > now()) ORDER BY id DESC LIMIT $2"));
+                     absl::StrCat("SELECT ", kBanColumns, " FROM client_bans WHERE id < $1 AND ",
+                                  kInForce, " ORDER BY id DESC LIMIT $2"));
+  connection.prepare("ban_in_force",
+                     absl::StrCat("SELECT 1 FROM client_bans WHERE client_id = $1 AND ",
+                                  kInForce));
 }
 
 v1::Ban BanStore::Upsert(const std::string& client_id, const std::string& reason,
@@ -52,6 +57,10 @@ v1::Ban BanStore::Upsert(const std::string& client_id, const std::string& reason
 
 bool BanStore::Delete(const std::string& client_id) {
   return !tx_.exec_prepared("ban_delete", client_id).empty();
+}
+
+bool BanStore::InForce(const std::string& client_id) {
+  return !tx_.exec_prepared("ban_in_force", client_id).empty();
 }
 
 std::vector<StoredBan> BanStore::ListActive(int64_t before_id, int limit) {

@@ -2,8 +2,8 @@
 #define NEWS_SERVER_STORAGE_BAN_STORE_H_
 
 // All SQL on the client_bans table, except the ban check of a new comment, which runs inside
-// create_comment() (db/migrations/0005_create_comment.sql). Methods throw pqxx exceptions on
-// database errors.
+// create_comment() (db/migrations/0005_create_comment.sql) with the same condition as InForce.
+// Methods throw pqxx exceptions on database errors.
 
 #include <cstdint>
 #include <optional>
@@ -33,6 +33,9 @@ class BanStore {
 
   // Removes the ban of `client_id` (in force or expired); false when there was none.
   bool Delete(const std::string& client_id);
+
+  // Whether `client_id` has a ban in force (permanent, or not yet expired).
+  bool InForce(const std::string& client_id);
 
   // Up to `limit` bans in force with a row id below `before_id`, highest id first.
   std::vector<StoredBan> ListActive(int64_t before_id, int limit);

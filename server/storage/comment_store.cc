@@ -41,17 +41,22 @@ std::optional<StoredComment> ReadOptional(const pqxx::result& result) {
   return ReadComment(result[0]);
 }
 
-// Readable top-level comments: approved, or deleted with approved replies (a tombstone).
+// The reader visibility rule (docs/comments.md, "What readers see"): a comment is readable,
+// counted in articles.comment_count, likeable and repliable exactly when it is approved; every
+// readable reply is listed under its top-level comment, which is therefore listed too: as itself
+// when approved, else as a tombstone. create_comment() applies the same test to a parent, and
+// CommentBoard::SetLike to the comment liked.
+std::string Readable(absl::string_view alias) { return absl::StrCat(alias, ".state = 'approved'"); }
+
+// Listed top-level comments: readable ones, and tombstones of the others with readable replies.
 std::string TopLevelQuery(absl::string_view sort_key, absl::string_view direction) {
   const std::string compare = direction == "ASC" ? ">" : "<";
-  return absl::StrCat(
-      "SELECT ", kCommentColumns,
-      " FROM comments c WHERE c.article_id = $1 "
-      "AND c.parent_id IS NULL AND (c.state = 'approved' OR (c.state = 'deleted' AND EXISTS "
-      "(SELECT 1 FROM comments r WHERE r.parent_id = c.id AND r.state = 'approved'))) "
-      "AND (NOT $2 OR (",
-      sort_key, ", c.id) ", compare, " ($3, $4)) ORDER BY ", sort_key, " ", direction, ", c.id ",
-      direction, " LIMIT $5");
+  return absl::StrCat("SELECT ", kCommentColumns,
+                      " FROM comments c WHERE c.article_id = $1 AND c.parent_id IS NULL AND (",
+                      Readable("c"), " OR EXISTS (SELECT 1 FROM comments r WHERE r.parent_id ="
+                      " c.id AND ", Readable("r"), ")) AND (NOT $2 OR (", sort_key, ", c.id) ",
+                      compare, " ($3, $4)) ORDER BY ", sort_key, " ", direction, ", c.id ",
+                      direction, " LIMIT $5");
 }
 
 // The outcome names of create_comment() (db/migrations/0005_create_comment.sql).
@@ -113,8 +118,8 @@ void CommentStore::Prepare(pqxx::connection& connection) {
   connection.prepare("comment_top_liked", TopLevelQuery("c.like_count", "DESC"));
   connection.prepare("comment_approved_replies",
                      absl::StrCat("SELECT ", kCommentColumns,
-                                  " FROM comments c WHERE c.parent_id = ANY($1::bigint[])"
-                                  " AND c.state = 'approved' ORDER BY c.create_time, c.id"));
+                                  " FROM comments c WHERE c.parent_id = ANY($1::bigint[]) AND ",
+                                  Readable("c"), " ORDER BY c.create_time, c.id"));
   connection.prepare("comment_transition",
                      "UPDATE comments SET state = $3::comment_state, update_time = now()"
                      " WHERE id = $1 AND state = $2::comment_state RETURNING article_id");
@@ -175,7 +180,9 @@ std::vector<v1::Comment> CommentStore::ListTopLevel(int64_t article_id, v1::Comm
   comments.reserve(result.size());
   for (const auto& row : result) {
     v1::Comment comment = ReadComment(row).comment;
-    if (comment.state() == v1::COMMENT_STATE_DELETED) {
+    // One tombstone whatever removed the comment: readers learn nothing of why.
+    if (comment.state() != v1::COMMENT_STATE_APPROVED) {
+      comment.set_state(v1::COMMENT_STATE_DELETED);
       comment.clear_author_name();
       comment.clear_body();
     }

@@ -98,9 +98,9 @@ class CommentStore {
   // on an outcome this build does not know.
   CreateResult Create(const NewComment& comment);
 
-  // Up to `limit` readable top-level comments of `article_id` after `after` in `order`
-  // (UNSPECIFIED is OLDEST): approved ones, and deleted ones that have approved replies (as
-  // tombstones, with author and body cleared).
+  // Up to `limit` listed top-level comments of `article_id` after `after` in `order`
+  // (UNSPECIFIED is OLDEST): approved ones, and the others (rejected, spam, deleted) that have
+  // approved replies, as tombstones: state DELETED, author and body cleared.
   std::vector<v1::Comment> ListTopLevel(int64_t article_id, v1::CommentOrder order,
                                         const std::optional<CommentPosition>& after, int limit);
 
