@@ -92,7 +92,6 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
   if (!violations.empty()) return violations.ToStatus();
 
   PageScope scope("SearchArticles");
-  scope.Add(static_cast<int64_t>(words.size()));
   for (const std::string& word : words) scope.Add(word);
   scope.Add(request.category_id()).Add(request.source_id());
   int64_t after_score = std::numeric_limits<int64_t>::max();

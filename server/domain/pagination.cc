@@ -11,7 +11,8 @@
 namespace news {
 namespace {
 
-constexpr char kVersion = 1;
+// 2 since scopes are PageScope encodings: tokens of version 1 were bound to joined strings.
+constexpr char kVersion = 2;
 // 96 bits of MAC are plenty against guessing and keep tokens short.
 constexpr size_t kMacBytes = 12;
 
