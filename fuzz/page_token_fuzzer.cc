@@ -14,7 +14,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const news::PageTokenCodec codec("fuzz-secret");
   const absl::string_view input(reinterpret_cast<const char*>(data), size);
   for (size_t key_count = 0; key_count <= 3; ++key_count) {
-    const auto keys = codec.Decode(input, "fuzz/scope", key_count);
+    const auto keys = codec.Decode(input, news::PageScope("fuzz"), key_count);
     if (!keys.ok() && keys.status().code() != absl::StatusCode::kInvalidArgument) std::abort();
     if (keys.ok() && keys->size() != key_count) std::abort();
   }
@@ -26,8 +26,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::memcpy(&key, data + offset, sizeof(key));
     keys.push_back(key);
   }
-  const std::string token = codec.Encode(input, keys);
-  const auto decoded = codec.Decode(token, input, keys.size());
+  const news::PageScope scope = news::PageScope("fuzz").Add(input);
+  const std::string token = codec.Encode(scope, keys);
+  const auto decoded = codec.Decode(token, scope, keys.size());
   if (!decoded.ok() || *decoded != keys) std::abort();
   return 0;
 }

@@ -2,7 +2,6 @@
 
 #include <google/protobuf/util/time_util.h>
 
-#include "absl/strings/str_cat.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
 #include "server/storage/taxonomy_store.h"
@@ -62,13 +61,10 @@ absl::StatusOr<v1::ListArticlesResponse> ArticleCatalog::ListArticles(
       filter.tag = *std::move(tag);
     }
   }
-  if ((filter.category_id != 0) + (filter.source_id != 0) + !request.tag().empty() > 1) {
-    violations.Add("category_id", "set at most one of category_id, source_id and tag");
-  }
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string scope =
-      absl::StrCat("ListArticles/c", filter.category_id, "/s", filter.source_id, "/t", filter.tag);
+  const PageScope scope =
+      PageScope("ListArticles").Add(filter.category_id).Add(filter.source_id).Add(filter.tag);
   storage::FeedPosition position = storage::FeedPosition::Start();
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);

@@ -25,9 +25,9 @@ class ArticleCatalog {
   absl::StatusOr<v1::Article> GetArticle(pqxx::connection& db,
                                          const v1::GetArticleRequest& request) const;
 
-  // One page of the newest-first feed. InvalidArgument naming the field for a negative
-  // page_size or id, more than one filter, a malformed tag, or a page_token that is malformed,
-  // altered, or was issued for other filters.
+  // One page of the newest-first feed of the articles matching every filter that is set.
+  // InvalidArgument naming the field for a negative page_size or id, a malformed tag, or a
+  // page_token that is malformed, altered, or was issued for other filters.
   absl::StatusOr<v1::ListArticlesResponse> ListArticles(
       pqxx::connection& db, const v1::ListArticlesRequest& request) const;
 

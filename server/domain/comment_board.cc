@@ -120,7 +120,7 @@ absl::StatusOr<v1::ListCommentsResponse> CommentBoard::ListComments(
   if (!violations.empty()) return violations.ToStatus();
   if (order == v1::COMMENT_ORDER_UNSPECIFIED) order = v1::COMMENT_ORDER_OLDEST;
 
-  const std::string scope = absl::StrCat("ListComments/a", request.article_id(), "/o", order);
+  const PageScope scope = PageScope("ListComments").Add(request.article_id()).Add(order);
   std::optional<storage::CommentPosition> after;
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);

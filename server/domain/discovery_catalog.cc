@@ -87,8 +87,9 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
   if (request.source_id() < 0) violations.Add("source_id", "must not be negative");
   if (!violations.empty()) return violations.ToStatus();
 
-  const std::string scope = absl::StrCat("SearchArticles/", absl::StrJoin(words, " "), "/c",
-                                         request.category_id(), "/s", request.source_id());
+  PageScope scope("SearchArticles");
+  for (const std::string& word : words) scope.Add(word);
+  scope.Add(request.category_id()).Add(request.source_id());
   int64_t after_score = std::numeric_limits<int64_t>::max();
   int64_t after_id = std::numeric_limits<int64_t>::max();
   if (!request.page_token().empty()) {

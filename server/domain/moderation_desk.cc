@@ -83,8 +83,7 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
   if (!violations.empty()) return violations.ToStatus();
   if (state == v1::COMMENT_STATE_UNSPECIFIED) state = v1::COMMENT_STATE_PENDING;
 
-  const std::string scope =
-      absl::StrCat("ListModerationQueue/s", state, "/a", request.article_id());
+  const PageScope scope = PageScope("ListModerationQueue").Add(state).Add(request.article_id());
   std::optional<storage::QueuePosition> after;
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);
@@ -237,10 +236,10 @@ absl::StatusOr<v1::ListBansResponse> ModerationDesk::ListBans(
   absl::StatusOr<int> page_size =
       ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) return page_size.status();
-  constexpr char kScope[] = "ListBans";
+  const PageScope scope("ListBans");
   int64_t before_id = std::numeric_limits<int64_t>::max();
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), kScope, 1);
+    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 1);
     if (!keys.ok()) return keys.status();
     before_id = (*keys)[0];
   }
@@ -250,7 +249,7 @@ absl::StatusOr<v1::ListBansResponse> ModerationDesk::ListBans(
   if (more) bans.resize(*page_size);
   v1::ListBansResponse response;
   for (auto& stored : bans) *response.add_bans() = std::move(stored.ban);
-  if (more) response.set_next_page_token(tokens_.Encode(kScope, {bans.back().id}));
+  if (more) response.set_next_page_token(tokens_.Encode(scope, {bans.back().id}));
   return response;
 }
 
@@ -298,10 +297,10 @@ absl::StatusOr<v1::ListModerationEventsResponse> ModerationDesk::ListEvents(
   if (!violations.empty()) return violations.ToStatus();
 
   const storage::EventFilter filter{request.comment_id(), request.client_id(), request.action()};
-  // The filter strings go into the scope length-prefixed, so no two filters share a scope.
-  const std::string scope =
-      absl::StrCat("ListModerationEvents/c", filter.comment_id, "/", filter.client_id.size(), ":",
-                   filter.client_id, "/", filter.action);
+  const PageScope scope = PageScope("ListModerationEvents")
+                              .Add(filter.comment_id)
+                              .Add(filter.client_id)
+                              .Add(filter.action);
   int64_t before_id = std::numeric_limits<int64_t>::max();
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 1);

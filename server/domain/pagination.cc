@@ -11,11 +11,18 @@
 namespace news {
 namespace {
 
-constexpr char kVersion = 1;
+// 2 since scopes are PageScope encodings: tokens of version 1 were bound to joined strings.
+constexpr char kVersion = 2;
 // 96 bits of MAC are plenty against guessing and keep tokens short.
 constexpr size_t kMacBytes = 12;
 
 absl::Status BadToken(absl::string_view why) { return InvalidFieldError("page_token", why); }
+
+void AppendBigEndian(uint64_t value, std::string& out) {
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    out.push_back(static_cast<char>((value >> shift) & 0xff));
+  }
+}
 
 }  // namespace
 
@@ -25,11 +32,28 @@ absl::StatusOr<int> ResolvePageSize(int32_t requested, int default_size, int max
   return requested > max_size ? max_size : static_cast<int>(requested);
 }
 
+PageScope::PageScope(absl::string_view rpc) { Add(rpc); }
+
+// Parts are self-delimiting (a kind byte, then 8 bytes, or an 8-byte length and the text), so
+// the concatenation decodes back to one list of parts only.
+PageScope& PageScope::Add(int64_t number) {
+  bytes_.push_back('i');
+  AppendBigEndian(static_cast<uint64_t>(number), bytes_);
+  return *this;
+}
+
+PageScope& PageScope::Add(absl::string_view text) {
+  bytes_.push_back('s');
+  AppendBigEndian(text.size(), bytes_);
+  bytes_.append(text.data(), text.size());
+  return *this;
+}
+
 PageTokenCodec::PageTokenCodec(std::string secret) : secret_(std::move(secret)) {}
 
-std::string PageTokenCodec::Mac(absl::string_view scope, absl::string_view payload) const {
-  // The scope is length-prefixed so that no (scope, payload) pair can imitate another.
-  const std::string message = absl::StrCat(scope.size(), ":", scope, payload);
+std::string PageTokenCodec::Mac(const PageScope& scope, absl::string_view payload) const {
+  // The scope's encoding is self-delimiting, so no (scope, payload) pair can imitate another.
+  const std::string message = absl::StrCat(scope.bytes(), payload);
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int digest_len = 0;
   HMAC(EVP_sha256(), secret_.data(), static_cast<int>(secret_.size()),
@@ -37,21 +61,16 @@ std::string PageTokenCodec::Mac(absl::string_view scope, absl::string_view paylo
   return std::string(reinterpret_cast<const char*>(digest), kMacBytes);
 }
 
-std::string PageTokenCodec::Encode(absl::string_view scope, absl::Span<const int64_t> keys) const {
+std::string PageTokenCodec::Encode(const PageScope& scope, absl::Span<const int64_t> keys) const {
   std::string payload(1, kVersion);
-  for (int64_t key : keys) {
-    const auto value = static_cast<uint64_t>(key);
-    for (int shift = 56; shift >= 0; shift -= 8) {
-      payload.push_back(static_cast<char>((value >> shift) & 0xff));
-    }
-  }
+  for (int64_t key : keys) AppendBigEndian(static_cast<uint64_t>(key), payload);
   std::string token;
   absl::WebSafeBase64Escape(absl::StrCat(payload, Mac(scope, payload)), &token);
   return token;
 }
 
 absl::StatusOr<std::vector<int64_t>> PageTokenCodec::Decode(absl::string_view token,
-                                                            absl::string_view scope,
+                                                            const PageScope& scope,
                                                             size_t key_count) const {
   std::string raw;
   if (!absl::WebSafeBase64Unescape(token, &raw)) return BadToken("is not a valid page token");

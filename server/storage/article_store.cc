@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "server/db/text_array.h"
 
 namespace news::storage {
@@ -45,11 +46,42 @@ constexpr int kBodyColumn = kArticleSummaryColumnCount;
 constexpr int kNewerColumn = kArticleSummaryColumnCount + 6;
 constexpr int kOlderColumn = kNewerColumn + kArticleSummaryColumnCount;
 
-std::string FeedQuery(absl::string_view filter_condition) {
-  return absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
-                      " WHERE a.status = 'published' ", filter_condition,
-                      " AND (a.publish_time, a.id) < (", MicrosParam(1),
-                      ", $2) ORDER BY a.publish_time DESC, a.id DESC LIMIT $3");
+// The feed has one statement per combination of filters, a set of these bits, named
+// FeedStatement(filters). Parameters: $1 and $2 the position (micros, id), $3 the limit, then the
+// value of each filter in the set, in bit order.
+constexpr int kFeedByCategory = 1;
+constexpr int kFeedBySource = 2;
+constexpr int kFeedByTag = 4;
+constexpr int kFeedFilterCombinations = 8;
+
+std::string FeedStatement(int filters) { return absl::StrCat("feed_", filters); }
+
+// Every combination is a keyset scan of one index whose leading columns are the filters' and
+// whose last are (publish_time DESC, id DESC) (migrations 0001 and 0010), so a page deep in the
+// feed reads as many rows as the first. With a tag, the rows come from published_article_tags,
+// which holds those columns per (article, tag); without, from the partial indexes on articles.
+std::string FeedQuery(int filters) {
+  const bool by_tag = (filters & kFeedByTag) != 0;
+  const absl::string_view keyed = by_tag ? "t." : "a.";
+  const absl::string_view id = by_tag ? "t.article_id" : "a.id";
+  // published_article_tags holds published articles only.
+  const std::string from =
+      by_tag ? absl::StrCat("published_article_tags t JOIN (", kArticleSummaryFrom,
+                            ") ON a.id = t.article_id")
+             : std::string(kArticleSummaryFrom);
+  std::vector<std::string> conditions;
+  if (!by_tag) conditions.push_back("a.status = 'published'");
+  int param = 4;
+  if (filters & kFeedByCategory) {
+    conditions.push_back(absl::StrCat(keyed, "category_id = $", param++));
+  }
+  if (filters & kFeedBySource) conditions.push_back(absl::StrCat(keyed, "source_id = $", param++));
+  if (by_tag) conditions.push_back(absl::StrCat("t.tag = $", param++));
+  conditions.push_back(
+      absl::StrCat("(", keyed, "publish_time, ", id, ") < (", MicrosParam(1), ", $2)"));
+  return absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", from, " WHERE ",
+                      absl::StrJoin(conditions, " AND "), " ORDER BY ", keyed,
+                      "publish_time DESC, ", id, " DESC LIMIT $3");
 }
 
 v1::ArticleStatus StatusFromText(absl::string_view text) {
@@ -102,10 +134,9 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
   connection.prepare("article_by_id", ArticleWithNeighboursQuery("a.id = $1"));
   connection.prepare("article_by_slug", ArticleWithNeighboursQuery("a.slug = $1"));
   // One statement per filter, so that each gets a plan on its own index.
-  connection.prepare("feed_all", FeedQuery(""));
-  connection.prepare("feed_by_category", FeedQuery("AND a.category_id = $4"));
-  connection.prepare("feed_by_source", FeedQuery("AND a.source_id = $4"));
-  connection.prepare("feed_by_tag", FeedQuery("AND a.tags @> ARRAY[$4::text]"));
+  for (int filters = 0; filters < kFeedFilterCombinations; ++filters) {
+    connection.prepare(FeedStatement(filters), FeedQuery(filters));
+  }
   connection.prepare("article_import_key_of_slug",
                      "SELECT coalesce(import_key, '') FROM articles WHERE slug = $1");
   connection.prepare(
@@ -178,19 +209,24 @@ std::optional<v1::Article> ArticleStore::FindPublishedBySlug(const std::string& 
 
 std::vector<v1::ArticleSummary> ArticleStore::ListFeed(const FeedFilter& filter,
                                                        const FeedPosition& after, int limit) {
-  pqxx::result result;
+  // Parameters in text form: the statement gives each its type.
+  std::vector<std::string> params = {absl::StrCat(after.publish_time_micros),
+                                     absl::StrCat(after.id), absl::StrCat(limit)};
+  int filters = 0;
   if (filter.category_id != 0) {
-    result = tx_.exec_prepared("feed_by_category", after.publish_time_micros, after.id, limit,
-                               filter.category_id);
-  } else if (filter.source_id != 0) {
-    result = tx_.exec_prepared("feed_by_source", after.publish_time_micros, after.id, limit,
-                               filter.source_id);
-  } else if (!filter.tag.empty()) {
-    result =
-        tx_.exec_prepared("feed_by_tag", after.publish_time_micros, after.id, limit, filter.tag);
-  } else {
-    result = tx_.exec_prepared("feed_all", after.publish_time_micros, after.id, limit);
+    filters |= kFeedByCategory;
+    params.push_back(absl::StrCat(filter.category_id));
   }
+  if (filter.source_id != 0) {
+    filters |= kFeedBySource;
+    params.push_back(absl::StrCat(filter.source_id));
+  }
+  if (!filter.tag.empty()) {
+    filters |= kFeedByTag;
+    params.push_back(filter.tag);
+  }
+  const pqxx::result result =
+      tx_.exec_prepared(FeedStatement(filters), pqxx::prepare::make_dynamic_params(params));
   std::vector<v1::ArticleSummary> summaries;
   summaries.reserve(result.size());
   for (const auto& row : result) summaries.push_back(ReadArticleSummary(row));

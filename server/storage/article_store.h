@@ -37,7 +37,8 @@ struct FeedPosition {
   static FeedPosition Start();
 };
 
-// Feed filters; 0 / empty means "any". At most one is set (the domain layer enforces it).
+// Feed filters; 0 / empty means "any". Any combination may be set: the feed holds the articles
+// that match all of them.
 struct FeedFilter {
   int64_t category_id = 0;
   int64_t source_id = 0;
@@ -81,7 +82,7 @@ class ArticleStore {
   std::optional<v1::Article> FindPublishedById(int64_t id);
   std::optional<v1::Article> FindPublishedBySlug(const std::string& slug);
 
-  // Up to `limit` published articles after `after`, newest first.
+  // Up to `limit` published articles matching `filter` after `after`, newest first.
   std::vector<v1::ArticleSummary> ListFeed(const FeedFilter& filter, const FeedPosition& after,
                                            int limit);
 

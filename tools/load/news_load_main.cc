@@ -45,6 +45,10 @@ ABSL_FLAG(int64_t, max_requests, 0,
 ABSL_FLAG(int, max_in_flight, 20000, "open loop: at most this many calls in flight");
 ABSL_FLAG(int, page_size, 20, "page_size of list calls");
 ABSL_FLAG(int64_t, deep_offset, 0, "list_deep: how many items deep its page starts");
+ABSL_FLAG(int64_t, feed_category_id, 0,
+          "list, list_deep and the discovery walk: ListArticles category_id filter (0: any)");
+ABSL_FLAG(int64_t, feed_source_id, 0, "like --feed_category_id, for source_id");
+ABSL_FLAG(std::string, feed_tag, "", "like --feed_category_id, for tag (empty: any)");
 ABSL_FLAG(int64_t, discover_ids, 10000, "article ids to discover for get");
 ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "how long to wait for the server to accept connections");
@@ -270,8 +274,12 @@ int Main(int argc, char** argv) {
     std::fprintf(stderr, "news-load: --deep_offset must not be negative\n");
     return 2;
   }
+  v1::ListArticlesRequest feed;
+  feed.set_category_id(absl::GetFlag(FLAGS_feed_category_id));
+  feed.set_source_id(absl::GetFlag(FLAGS_feed_source_id));
+  feed.set_tag(absl::GetFlag(FLAGS_feed_tag));
   absl::StatusOr<DiscoveredData> data =
-      Discover(channels[0], needs_ids ? absl::GetFlag(FLAGS_discover_ids) : 0, deep_offset,
+      Discover(channels[0], feed, needs_ids ? absl::GetFlag(FLAGS_discover_ids) : 0, deep_offset,
                absl::GetFlag(FLAGS_deadline) + absl::Seconds(5));
   if (!data.ok()) {
     std::fprintf(stderr, "news-load: %s\n", std::string(data.status().message()).c_str());

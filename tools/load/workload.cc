@@ -46,7 +46,7 @@ void GetArticle(CallSetup setup) {
 }
 
 void ListFirstPage(CallSetup setup) {
-  v1::ListArticlesRequest request;
+  v1::ListArticlesRequest request = setup.data.feed;
   request.set_page_size(setup.page_size);
   Send<v1::ListArticlesResponse>(setup, std::move(request), [&](auto... args) {
     setup.stubs.articles->async()->ListArticles(args...);
@@ -54,7 +54,7 @@ void ListFirstPage(CallSetup setup) {
 }
 
 void ListDeepPage(CallSetup setup) {
-  v1::ListArticlesRequest request;
+  v1::ListArticlesRequest request = setup.data.feed;
   request.set_page_size(setup.page_size);
   request.set_page_token(setup.data.deep_page_token);
   Send<v1::ListArticlesResponse>(setup, std::move(request), [&](auto... args) {
@@ -124,7 +124,8 @@ void CreateComment(CallSetup setup) {
 constexpr RpcKind kRpcKinds[] = {
     {"get", "GetArticle by a discovered id (uniform, or Zipf with --zipf)", true, false,
      GetArticle},
-    {"list", "ListArticles, first page of the whole feed", false, false, ListFirstPage},
+    {"list", "ListArticles, first page of the feed (--feed_* filters)", false, false,
+     ListFirstPage},
     {"list_deep", "ListArticles, the page --deep_offset items deep", false, true, ListDeepPage},
     {"categories", "ListCategories", false, false, ListCategories},
     {"sources", "ListSources", false, false, ListSources},
@@ -200,10 +201,12 @@ absl::StatusOr<std::vector<MixEntry>> ParseMix(absl::string_view mix) {
   return entries;
 }
 
-absl::StatusOr<DiscoveredData> Discover(ChannelStubs& stubs, size_t max_ids,
-                                        int64_t deep_page_offset, absl::Duration deadline) {
+absl::StatusOr<DiscoveredData> Discover(ChannelStubs& stubs, const v1::ListArticlesRequest& feed,
+                                        size_t max_ids, int64_t deep_page_offset,
+                                        absl::Duration deadline) {
   DiscoveredData data;
-  v1::ListArticlesRequest request;
+  data.feed = feed;
+  v1::ListArticlesRequest request = data.feed;
   int64_t items_seen = 0;
   while (data.article_ids.size() < max_ids || items_seen < deep_page_offset) {
     constexpr int64_t kDiscoveryPageSize = 100;

@@ -54,10 +54,12 @@ class ArticlePicker {
 
 // Server data the requests are made of, discovered before the run.
 struct DiscoveredData {
+  // The feed filters (category_id, source_id, tag) of list, list_deep and the discovery walk.
+  v1::ListArticlesRequest feed;
   std::vector<int64_t> article_ids;
   // The first two words of discovered titles (at most 1000), for search.
   std::vector<std::string> search_queries;
-  // A ListArticles token that many items deep, for list_deep.
+  // A ListArticles token of `feed` that many items deep, for list_deep.
   std::string deep_page_token;
   int64_t deep_page_offset = 0;
 };
@@ -99,11 +101,13 @@ struct MixEntry {
 // weight, or a repeated RPC.
 absl::StatusOr<std::vector<MixEntry>> ParseMix(absl::string_view mix);
 
-// Pages through ListArticles (newest first, 100 per page) until it has `max_ids` ids and has
-// passed `deep_page_offset` items (when non-zero), or the feed ends. Fails with the first
-// non-OK status; FailedPrecondition when the feed is shorter than `deep_page_offset`.
-absl::StatusOr<DiscoveredData> Discover(ChannelStubs& stubs, size_t max_ids,
-                                        int64_t deep_page_offset, absl::Duration deadline);
+// Pages through ListArticles with the filters of `feed` (newest first, 100 per page) until it
+// has `max_ids` ids and has passed `deep_page_offset` items (when non-zero), or the feed ends.
+// Fails with the first non-OK status; FailedPrecondition when the feed is shorter than
+// `deep_page_offset`.
+absl::StatusOr<DiscoveredData> Discover(ChannelStubs& stubs, const v1::ListArticlesRequest& feed,
+                                        size_t max_ids, int64_t deep_page_offset,
+                                        absl::Duration deadline);
 
 }  // namespace news::load
 
