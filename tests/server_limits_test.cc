@@ -42,7 +42,7 @@ class ServerLimitsTest : public ::testing::Test {
   static absl::Status RunOn(db::DatabasePool& pool, absl::Time deadline,
                             db::DatabasePool::Work work) {
     std::promise<absl::Status> outcome;
-    pool.Submit(deadline, std::move(work),
+    pool.Submit(deadline, db::RetryPolicy::kNoRetry, std::move(work),
                 [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
     return outcome.get_future().get();
   }
@@ -109,7 +109,7 @@ TEST_F(ServerLimitsTest, AJobWhoseDeadlinePassedInTheQueueIsNotRun) {
   db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
   std::promise<absl::Status> first;
   pool.Submit(
-      absl::InfiniteFuture(),
+      absl::InfiniteFuture(), db::RetryPolicy::kNoRetry,
       [](pqxx::connection& db) {
         pqxx::work(db).exec("SELECT pg_sleep(0.3)");
         return absl::OkStatus();
@@ -134,13 +134,13 @@ TEST_F(ServerLimitsTest, AFullQueueAnswersResourceExhaustedAtOnce) {
   };
   std::promise<absl::Status> running;
   std::promise<absl::Status> queued;
-  pool.Submit(absl::InfiniteFuture(), sleep,
+  pool.Submit(absl::InfiniteFuture(), db::RetryPolicy::kNoRetry, sleep,
               [&running](absl::Status status) { running.set_value(status); });
   // Let the worker take the first job, so the second one fills the queue.
   const absl::Time give_up = absl::Now() + absl::Seconds(5);
   while (pool.in_use() == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
   ASSERT_EQ(pool.in_use(), 1u);
-  pool.Submit(absl::InfiniteFuture(), sleep,
+  pool.Submit(absl::InfiniteFuture(), db::RetryPolicy::kNoRetry, sleep,
               [&queued](absl::Status status) { queued.set_value(status); });
   std::atomic<bool> ran{false};
   const absl::Time start = absl::Now();

@@ -78,14 +78,14 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
     : options_(options),
       metrics_(std::move(metrics)),
       page_tokens_(options.page_token_secret),
+      article_cache_(options.article_cache_entries, options.article_cache_ttl),
+      feed_cache_(options.feed_cache_entries, options.article_cache_ttl),
       pool_(db::PoolOptions{options.database_url, options.db_connections, options.db_max_queue,
                             storage::PrepareStatements, options.statement_timeout, metrics_.get()}),
       write_pool_(db::PoolOptions{options.database_url, options.db_write_connections,
                                   options.db_max_queue, storage::PrepareStatements,
                                   options.statement_timeout, metrics_.get()}),
       article_catalog_(page_tokens_),
-      article_cache_(options.article_cache_entries, options.article_cache_ttl),
-      feed_cache_(options.feed_cache_entries, options.article_cache_ttl),
       article_service_(article_catalog_, pool_, view_counter_, article_cache_, feed_cache_,
                        options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
@@ -229,7 +229,7 @@ void NewsServer::FlushAudiencePeriodically() {
 void NewsServer::FlushAudienceNow() {
   std::promise<absl::Status> outcome;
   write_pool_.Submit(
-      absl::InfiniteFuture(),
+      absl::InfiniteFuture(), db::RetryPolicy::kNoRetry,
       [this](pqxx::connection& db) {
         return FlushAudienceCounts(db, view_counter_, site_activity_);
       },
