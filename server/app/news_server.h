@@ -129,14 +129,13 @@ class NewsServer {
   // Before the pool: the pool reports to it.
   std::unique_ptr<ServerMetrics> metrics_;
   PageTokenCodec page_tokens_;
-  // Before the pools: the pools finish the cache reads still queued when they stop.
-  ArticleCache article_cache_;
-  FeedPageCache feed_cache_;
   db::DatabasePool pool_;
   db::DatabasePool write_pool_;
   ViewCounter view_counter_;
   SiteActivity site_activity_;
   ArticleCatalog article_catalog_;
+  ArticleCache article_cache_;
+  FeedPageCache feed_cache_;
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;
   DiscoveryGrpcService discovery_service_;

@@ -73,15 +73,18 @@ DatabasePool::DatabasePool(PoolOptions options) : options_(std::move(options)) {
   }
 }
 
-DatabasePool::~DatabasePool() {
-  Shutdown();
-  for (auto& worker : workers_) worker.join();
-}
+DatabasePool::~DatabasePool() { Shutdown(); }
 
 void DatabasePool::Shutdown() {
-  std::lock_guard lock(mutex_);
-  stopping_ = true;
-  wake_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  std::lock_guard lock(join_mutex_);
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
 }
 
 size_t DatabasePool::queue_length() const {

@@ -78,7 +78,7 @@ class DatabasePool {
   // Starts the workers. Connections are made lazily, so construction succeeds even while the
   // database is away.
   explicit DatabasePool(PoolOptions options);
-  // Shutdown(), then joins the workers.
+  // Shutdown().
   ~DatabasePool();
 
   DatabasePool(const DatabasePool&) = delete;
@@ -98,7 +98,9 @@ class DatabasePool {
   // back, no job fails because of a connection that broke while it was away.
   void Submit(absl::Time deadline, RetryPolicy retry, Work work, Done done);
 
-  // Stops accepting jobs and lets the workers finish those already queued. Idempotent.
+  // Stops accepting jobs, lets the workers finish those already queued and waits for them, so no
+  // job or `done` runs after it returns (what they use may be destroyed then). Idempotent; not
+  // from a job or a `done`.
   void Shutdown();
 
   // Jobs waiting for a worker.
@@ -140,6 +142,8 @@ class DatabasePool {
   std::atomic<size_t> in_use_{0};
   std::atomic<bool> connect_failing_{false};
   std::atomic<uint64_t> renewals_{0};
+  // Serialises joining the workers.
+  std::mutex join_mutex_;
   std::vector<std::thread> workers_;
 };
 

@@ -133,8 +133,8 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ServeThroughCache(
           reactor->Finish(grpc::Status::OK);
         });
   };
-  // Misses and refreshes take the same path as uncached calls; a refresh may outlive the call
-  // that started it, which is why the caches outlive the pools (NewsServer).
+  // Misses and refreshes take the same path as uncached calls. A refresh may outlive the call
+  // that started it, not the pool: the pool finishes its jobs before it stops.
   auto load = [&](typename Cache::LoadDone done) {
     CallDatabase<std::string>(pool_, CacheReadDeadline(*context),
                               db::RetryPolicy::kRetryOnLostConnection, read, std::move(done));

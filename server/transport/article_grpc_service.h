@@ -30,9 +30,9 @@ using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
 // concurrent callers; a failed read fails every call waiting for it with its status.
 class ArticleGrpcService final : public ArticleServiceBase {
  public:
-  // `catalog`, `pool`, `views` and the caches must outlive the service, and the caches `pool` as
-  // well (a background refresh may finish after the call that started it); `clock` gives the
-  // time of a view.
+  // `catalog`, `views` and the caches must outlive the service, and `pool` must be shut down
+  // before any of them is destroyed (a background refresh may finish after the call that started
+  // it); `clock` gives the time of a view.
   ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool, ViewCounter& views,
                      ArticleCache& article_cache, FeedPageCache& feed_cache,
                      std::function<absl::Time()> clock)
