@@ -1,8 +1,8 @@
 #ifndef NEWS_CLIENT_SAMPLE_REFLECTION_CLIENT_H_
 #define NEWS_CLIENT_SAMPLE_REFLECTION_CLIENT_H_
 
-// Asks a server's gRPC reflection service which services it offers, as generic clients
-// (grpcurl, Postman) do before they call anything.
+// Asks a server's gRPC reflection service which services it offers and how they are described,
+// as generic clients (grpcurl, buf curl, Postman) do before they call anything.
 
 #include <grpcpp/grpcpp.h>
 
@@ -20,6 +20,16 @@ namespace news::client {
 // reflection).
 absl::StatusOr<std::vector<std::string>> ListServicesByReflection(
     const std::shared_ptr<grpc::Channel>& channel, absl::Duration timeout);
+
+// The files that describe `symbol` (a fully qualified service, method or message name) as the
+// server's reflection sends them for file_containing_symbol: the file that defines it, then the
+// files it imports, transitively, as serialized google.protobuf.FileDescriptorProto messages.
+// Enough for a client that knows nothing else to build descriptors and call the service.
+// NOT_FOUND (or the server's error) when reflection cannot describe the symbol; the call's
+// status when the call fails.
+absl::StatusOr<std::vector<std::string>> DescribeSymbolByReflection(
+    const std::shared_ptr<grpc::Channel>& channel, const std::string& symbol,
+    absl::Duration timeout);
 
 }  // namespace news::client
 

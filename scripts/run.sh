@@ -9,7 +9,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
   eval "$(scripts/local-postgres.sh start)"
   export DATABASE_URL
   if [ "$NEWS_DB_CREATED" = 1 ]; then
-    build/server/newsctl import ../shared/samples/portal-pages/*.txt
+    build/server/newsctl import db/samples/*.txt
   fi
 fi
 # Rebuilds search documents a migration queued (docs/discovery.md); quick when none are.

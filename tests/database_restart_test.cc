@@ -2,6 +2,8 @@
 // and CreateComment load. The server keeps running, answers UNAVAILABLE and reports NOT_SERVING
 // while the database is away, serves again soon after it returns, and every comment it
 // acknowledged is in the database exactly once (clients retry with the same request_id).
+// Once health is SERVING again after a restart (`pg_ctl restart -m fast`, or a crash and start),
+// no call fails on a connection that broke while the database was away, on any pooled connection.
 
 #include <gtest/gtest.h>
 
@@ -12,6 +14,7 @@
 #include <pqxx/pqxx>
 #include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -186,6 +189,111 @@ TEST(DatabaseRestartTest, ServerRidesOutAPostgresCrashWithoutLosingAcknowledgedC
       comments_attempted.load(), acknowledged.size(), stored.size(), missing,
       absl::FormatDuration(recovery).c_str(), reads_before_stop.c_str(),
       reads_until_restart.c_str());
+}
+
+// Sessions of the server's database: one per pool worker that has connected, and the health
+// monitor's.
+int ServerSessions(const std::string& database_url) {
+  pqxx::connection db(database_url);
+  pqxx::nontransaction tx(db);
+  return tx
+      .exec1("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+             " AND backend_type = 'client backend' AND pid <> pg_backend_pid()")[0]
+      .as<int>();
+}
+
+TEST(DatabaseRestartTest, NoCallFailsOnAnyPooledConnectionOnceHealthIsServingAgain) {
+  ServerOptions options;
+  options.db_connections = 4;
+  options.db_write_connections = 8;
+  auto server = testing::TestServer::Start("database_restart_renewal_test", options);
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  auto articles = v1::ArticleService::NewStub(server->channel);
+  auto comments = v1::CommentService::NewStub(server->channel);
+  auto health = grpc::health::v1::Health::NewStub(server->channel);
+  v1::ListArticlesResponse listed;
+  ASSERT_TRUE(articles->ListArticles(testing::ContextWithDeadline().get(), {}, &listed).ok());
+  ASSERT_FALSE(listed.articles().empty());
+  const int64_t article_id = listed.articles(0).id();
+  // Every worker of both pools, and the health monitor.
+  const int all_sessions = options.db_connections + options.db_write_connections + 1;
+
+  // Concurrent GetArticle, ListArticles and CreateComment (with a request_id) calls, more at once
+  // than either pool has workers, until every worker has run one. Returns the failed calls and
+  // a summary of the codes.
+  int batch_number = 0;
+  auto run_batches = [&](const std::string& label) {
+    Outcomes outcomes;
+    for (int round = 0; round < 10; ++round) {
+      ++batch_number;
+      std::vector<std::thread> callers;
+      for (int t = 0; t < 2 * options.db_write_connections; ++t) {
+        callers.emplace_back([&, t] {
+          for (int i = 0; i < 4; ++i) {
+            grpc::Status status;
+            if (t % 2 == 0) {
+              v1::CreateCommentRequest request;
+              request.set_article_id(article_id);
+              request.set_author_name("Người đọc");
+              request.set_body(
+                  absl::StrCat("Bình luận sau khởi động lại ", label, " ", t, "-", i));
+              request.set_request_id(absl::StrCat("renewal-", batch_number, "-", t, "-", i));
+              auto context = testing::ContextWithDeadline(5);
+              context->AddMetadata("x-client-id",
+                                   absl::StrCat("renewal-", batch_number, "-", t, "-", i));
+              v1::Comment comment;
+              status = comments->CreateComment(context.get(), request, &comment);
+            } else if (t % 4 == 1) {
+              v1::GetArticleRequest request;
+              request.set_id(article_id);
+              v1::Article article;
+              status = articles->GetArticle(testing::ContextWithDeadline(5).get(), request,
+                                            &article);
+            } else {
+              v1::ListArticlesResponse page;
+              status = articles->ListArticles(testing::ContextWithDeadline(5).get(), {}, &page);
+            }
+            outcomes.Add(status.error_code());
+          }
+        });
+      }
+      for (auto& caller : callers) caller.join();
+      if (ServerSessions(server->database_url) >= all_sessions) break;
+    }
+    EXPECT_GE(ServerSessions(server->database_url), all_sessions)
+        << label << ": not every pooled connection ran a call";
+    int failed = 0;
+    for (const auto& [code, count] : outcomes.codes) {
+      if (code != grpc::StatusCode::OK) failed += count;
+    }
+    return std::make_pair(failed, outcomes.Summary());
+  };
+  auto wait_until_serving = [&] {
+    const absl::Time give_up = absl::Now() + absl::Seconds(10);
+    while (Health(*health) != HealthCheckResponse::SERVING && absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(20));
+    }
+    return Health(*health);
+  };
+
+  // Every worker holds a connection before the database goes away.
+  const auto before = run_batches("before");
+  EXPECT_EQ(before.first, 0) << before.second;
+
+  testing::TestPostgres::Instance().RestartFast();
+  ASSERT_EQ(wait_until_serving(), HealthCheckResponse::SERVING);
+  const auto after_restart = run_batches("after restart -m fast");
+  EXPECT_EQ(after_restart.first, 0) << after_restart.second;
+
+  testing::TestPostgres::Instance().StopImmediately();
+  testing::TestPostgres::Instance().Start();
+  ASSERT_EQ(wait_until_serving(), HealthCheckResponse::SERVING);
+  const auto after_crash = run_batches("after stop -m immediate");
+  EXPECT_EQ(after_crash.first, 0) << after_crash.second;
+
+  std::printf("calls after restart -m fast: %s; after stop -m immediate and start: %s\n",
+              after_restart.second.c_str(), after_crash.second.c_str());
 }
 
 }  // namespace

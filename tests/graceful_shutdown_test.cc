@@ -16,7 +16,6 @@
 #include <atomic>
 #include <cstdio>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <mutex>
 #include <pqxx/pqxx>
@@ -32,6 +31,7 @@
 #include "news/v1/article.grpc.pb.h"
 #include "news/v1/comment.grpc.pb.h"
 #include "server/transport/metrics_interceptor.h"
+#include "tests/support/server_process.h"
 #include "tests/support/test_postgres.h"
 #include "tests/support/test_server.h"
 
@@ -41,57 +41,16 @@ namespace {
 constexpr int kGraceSeconds = 3;
 constexpr int kLoadThreads = 4;
 
-struct ServerProcess {
-  pid_t pid = -1;
-  int port = 0;
-  std::string log_file;
-};
-
-// Starts build/server/news-server on a free port and waits for its --port_file.
-ServerProcess StartServerProcess(const std::string& database_url, const std::string& dir) {
-  ServerProcess process;
-  const std::string port_file = dir + "/port";
-  process.log_file = dir + "/server.log";
-  const std::vector<std::string> args = {NEWS_SERVER_BINARY,
-                                         "--listen=127.0.0.1:0",
-                                         "--database_url=" + database_url,
-                                         "--port_file=" + port_file,
-                                         "--metrics_listen=",
-                                         absl::StrCat("--shutdown_grace_seconds=", kGraceSeconds)};
-  process.pid = fork();
-  if (process.pid == 0) {
-    std::FILE* log = std::fopen(process.log_file.c_str(), "w");
-    if (log != nullptr) {
-      dup2(fileno(log), STDOUT_FILENO);
-      dup2(fileno(log), STDERR_FILENO);
-    }
-    std::vector<char*> argv;
-    for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
-    argv.push_back(nullptr);
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  const absl::Time give_up = absl::Now() + absl::Seconds(15);
-  while (absl::Now() < give_up && process.port == 0) {
-    std::ifstream in(port_file);
-    if (!(in >> process.port)) absl::SleepFor(absl::Milliseconds(20));
-  }
-  return process;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
-
 TEST(GracefulShutdownTest, SigtermUnderLoadDrainsAndExitsCleanly) {
   const std::string database_url =
       testing::TestPostgres::Instance().CreateDatabase("graceful_shutdown_test");
   const std::string dir =
       std::filesystem::temp_directory_path() / absl::StrCat("news-graceful-", getpid());
   std::filesystem::create_directories(dir);
-  ServerProcess server = StartServerProcess(database_url, dir);
-  ASSERT_GT(server.port, 0) << ReadFile(server.log_file);
+  const testing::ServerProcess server =
+      testing::StartServerProcess(NEWS_SERVER_BINARY, database_url, dir,
+                                  {absl::StrCat("--shutdown_grace_seconds=", kGraceSeconds)});
+  ASSERT_GT(server.port, 0) << testing::ReadFile(server.log_file);
   testing::ImportSamplePages(database_url);
 
   auto channel = grpc::CreateChannel(absl::StrCat("127.0.0.1:", server.port),
@@ -170,7 +129,7 @@ TEST(GracefulShutdownTest, SigtermUnderLoadDrainsAndExitsCleanly) {
     waitpid(server.pid, &wait_status, 0);
   }
 
-  const std::string log = ReadFile(server.log_file);
+  const std::string log = testing::ReadFile(server.log_file);
   ASSERT_EQ(exited, server.pid) << "still running " << exit_time << " after SIGTERM\n" << log;
   ASSERT_TRUE(WIFEXITED(wait_status)) << log;
   EXPECT_EQ(WEXITSTATUS(wait_status), 0) << log;

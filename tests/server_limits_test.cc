@@ -38,11 +38,12 @@ class ServerLimitsTest : public ::testing::Test {
     delete server_;
   }
 
-  // Runs `work` on `pool` with `deadline` and waits for its status.
+  // Runs `work` on `pool` with `deadline` and `retry` and waits for its status.
   static absl::Status RunOn(db::DatabasePool& pool, absl::Time deadline,
-                            db::DatabasePool::Work work) {
+                            db::DatabasePool::Work work,
+                            db::RetryPolicy retry = db::RetryPolicy::kNoRetry) {
     std::promise<absl::Status> outcome;
-    pool.Submit(deadline, std::move(work),
+    pool.Submit(deadline, retry, std::move(work),
                 [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
     return outcome.get_future().get();
   }
@@ -109,7 +110,7 @@ TEST_F(ServerLimitsTest, AJobWhoseDeadlinePassedInTheQueueIsNotRun) {
   db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
   std::promise<absl::Status> first;
   pool.Submit(
-      absl::InfiniteFuture(),
+      absl::InfiniteFuture(), db::RetryPolicy::kNoRetry,
       [](pqxx::connection& db) {
         pqxx::work(db).exec("SELECT pg_sleep(0.3)");
         return absl::OkStatus();
@@ -126,6 +127,60 @@ TEST_F(ServerLimitsTest, AJobWhoseDeadlinePassedInTheQueueIsNotRun) {
   EXPECT_TRUE(first.get_future().get().ok());
 }
 
+// The worker's own session is ended mid-statement on the first run only.
+TEST_F(ServerLimitsTest, AJobWhoseConnectionBreaksRunsOnceMoreOnlyWhenRetryable) {
+  for (const db::RetryPolicy retry :
+       {db::RetryPolicy::kRetryOnLostConnection, db::RetryPolicy::kNoRetry}) {
+    db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
+    int runs = 0;
+    const absl::Status status = RunOn(
+        pool, absl::Now() + absl::Seconds(10),
+        [&runs](pqxx::connection& db) {
+          pqxx::nontransaction tx(db);
+          if (++runs == 1) tx.exec("SELECT pg_terminate_backend(pg_backend_pid())");
+          tx.exec("SELECT 1");
+          return absl::OkStatus();
+        },
+        retry);
+    if (retry == db::RetryPolicy::kRetryOnLostConnection) {
+      EXPECT_TRUE(status.ok()) << status;
+      EXPECT_EQ(runs, 2);
+    } else {
+      EXPECT_EQ(status.code(), absl::StatusCode::kUnavailable) << status;
+      EXPECT_EQ(runs, 1);
+    }
+  }
+}
+
+// A session ended while the worker was idle (as a restart ends them all) fails no job, not even
+// one that may not be retried.
+TEST_F(ServerLimitsTest, AConnectionEndedWhileIdleIsRenewedBeforeTheNextJob) {
+  db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 16, nullptr});
+  auto backend_pid = [&pool](int& pid) {
+    return RunOn(pool, absl::Now() + absl::Seconds(10), [&pid](pqxx::connection& db) {
+      pid = pqxx::nontransaction(db).exec1("SELECT pg_backend_pid()")[0].as<int>();
+      return absl::OkStatus();
+    });
+  };
+  int first = 0;
+  ASSERT_TRUE(backend_pid(first).ok());
+  {
+    pqxx::connection admin(server_->database_url);
+    pqxx::nontransaction tx(admin);
+    tx.exec_params("SELECT pg_terminate_backend($1)", first);
+    const absl::Time give_up = absl::Now() + absl::Seconds(5);
+    while (tx.exec_params1("SELECT count(*) FROM pg_stat_activity WHERE pid = $1", first)[0]
+                   .as<int>() > 0 &&
+           absl::Now() < give_up) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+  int second = 0;
+  const absl::Status status = backend_pid(second);
+  EXPECT_TRUE(status.ok()) << status;
+  EXPECT_NE(second, first);
+}
+
 TEST_F(ServerLimitsTest, AFullQueueAnswersResourceExhaustedAtOnce) {
   db::DatabasePool pool(db::PoolOptions{server_->database_url, 1, 1, nullptr});
   auto sleep = [](pqxx::connection& db) {
@@ -134,13 +189,13 @@ TEST_F(ServerLimitsTest, AFullQueueAnswersResourceExhaustedAtOnce) {
   };
   std::promise<absl::Status> running;
   std::promise<absl::Status> queued;
-  pool.Submit(absl::InfiniteFuture(), sleep,
+  pool.Submit(absl::InfiniteFuture(), db::RetryPolicy::kNoRetry, sleep,
               [&running](absl::Status status) { running.set_value(status); });
   // Let the worker take the first job, so the second one fills the queue.
   const absl::Time give_up = absl::Now() + absl::Seconds(5);
   while (pool.in_use() == 0 && absl::Now() < give_up) absl::SleepFor(absl::Milliseconds(1));
   ASSERT_EQ(pool.in_use(), 1u);
-  pool.Submit(absl::InfiniteFuture(), sleep,
+  pool.Submit(absl::InfiniteFuture(), db::RetryPolicy::kNoRetry, sleep,
               [&queued](absl::Status status) { queued.set_value(status); });
   std::atomic<bool> ran{false};
   const absl::Time start = absl::Now();

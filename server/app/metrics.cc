@@ -60,6 +60,11 @@ ServerMetrics::ServerMetrics()
                      .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
                                                                       0.01, 0.025, 0.05, 0.1, 0.25,
                                                                       0.5, 1, 2.5, 5})),
+      job_retries_(prometheus::BuildCounter()
+                       .Name("news_db_job_retries_total")
+                       .Help("Database jobs run again on a fresh connection after theirs broke")
+                       .Register(*registry_)
+                       .Add({})),
       database_up_(prometheus::BuildGauge()
                        .Name("news_database_up")
                        .Help("1 while the database answers the health probe, else 0")
@@ -104,5 +109,7 @@ void ServerMetrics::StopServing() {
 void ServerMetrics::OnJobDequeued(absl::Duration waited) {
   pool_wait_.Observe(absl::ToDoubleSeconds(waited));
 }
+
+void ServerMetrics::OnJobRetried() { job_retries_.Increment(); }
 
 }  // namespace news

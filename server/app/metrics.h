@@ -5,6 +5,7 @@
 // port, apart from gRPC). docs/operations.md lists the series.
 
 #include <prometheus/collectable.h>
+#include <prometheus/counter.h>
 #include <prometheus/exposer.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
@@ -60,6 +61,7 @@ class ServerMetrics : public db::PoolObserver {
   void StopServing();
 
   void OnJobDequeued(absl::Duration waited) override;
+  void OnJobRetried() override;
 
  private:
   class SampledMetrics;
@@ -70,6 +72,7 @@ class ServerMetrics : public db::PoolObserver {
   std::shared_ptr<SampledMetrics> sampled_;
   RpcMetrics rpc_;
   prometheus::Histogram& pool_wait_;
+  prometheus::Counter& job_retries_;
   prometheus::Gauge& database_up_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;

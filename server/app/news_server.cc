@@ -235,7 +235,7 @@ void NewsServer::FlushAudiencePeriodically() {
 void NewsServer::FlushAudienceNow() {
   std::promise<absl::Status> outcome;
   write_pool_.Submit(
-      absl::InfiniteFuture(),
+      absl::InfiniteFuture(), db::RetryPolicy::kNoRetry,
       [this](pqxx::connection& db) {
         return FlushAudienceCounts(db, view_counter_, site_activity_);
       },

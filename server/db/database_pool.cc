@@ -1,5 +1,6 @@
 #include "server/db/database_pool.h"
 
+#include <poll.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -12,6 +13,18 @@ namespace {
 // While the database is away, each worker retries this often instead of on every job, so
 // callers get a fast UNAVAILABLE rather than waiting for a connect attempt each.
 constexpr absl::Duration kReconnectInterval = absl::Milliseconds(200);
+
+// A retryable job runs at most this often: when a fresh connection breaks too, the database is
+// away, and the caller's own retry with backoff is the better judge of when it is back.
+constexpr int kMaxRuns = 2;
+
+// Whether the server has sent something to an idle connection. PostgreSQL speaks only when asked,
+// except when it ends the session (shutdown, crash, pg_terminate_backend: an error message, then
+// end of file), so such a connection is stale. Costs one poll(2), no round trip.
+bool HasUnsolicitedInput(const pqxx::connection& connection) {
+  pollfd input{connection.sock(), POLLIN, 0};
+  return poll(&input, 1, 0) != 0;
+}
 
 // Session-level rather than SET LOCAL: jobs open their own transactions.
 void SetStatementTimeout(pqxx::connection& connection, absl::Duration timeout) {
@@ -60,15 +73,18 @@ DatabasePool::DatabasePool(PoolOptions options) : options_(std::move(options)) {
   }
 }
 
-DatabasePool::~DatabasePool() {
-  Shutdown();
-  for (auto& worker : workers_) worker.join();
-}
+DatabasePool::~DatabasePool() { Shutdown(); }
 
 void DatabasePool::Shutdown() {
-  std::lock_guard lock(mutex_);
-  stopping_ = true;
-  wake_.notify_all();
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    wake_.notify_all();
+  }
+  std::lock_guard lock(join_mutex_);
+  for (auto& worker : workers_) {
+    if (worker.joinable()) worker.join();
+  }
 }
 
 size_t DatabasePool::queue_length() const {
@@ -76,11 +92,11 @@ size_t DatabasePool::queue_length() const {
   return queue_.size();
 }
 
-void DatabasePool::Submit(absl::Time deadline, Work work, Done done) {
+void DatabasePool::Submit(absl::Time deadline, RetryPolicy retry, Work work, Done done) {
   {
     std::lock_guard lock(mutex_);
     if (!stopping_ && queue_.size() < options_.max_queue) {
-      queue_.push_back(Job{absl::Now(), deadline, std::move(work), std::move(done)});
+      queue_.push_back(Job{absl::Now(), deadline, retry, std::move(work), std::move(done)});
       wake_.notify_one();
       return;
     }
@@ -88,23 +104,34 @@ void DatabasePool::Submit(absl::Time deadline, Work work, Done done) {
   done(absl::ResourceExhaustedError("server is overloaded; retry with backoff"));
 }
 
-bool DatabasePool::EnsureConnected(std::unique_ptr<pqxx::connection>& connection,
-                                   absl::Time& last_attempt) {
-  if (connection && connection->is_open()) return true;
-  connection.reset();
+bool DatabasePool::EnsureConnected(Worker& worker) {
+  if (worker.connection &&
+      (!worker.connection->is_open() ||
+       worker.renewal != renewals_.load(std::memory_order_relaxed) ||
+       HasUnsolicitedInput(*worker.connection))) {
+    worker.connection.reset();
+  }
+  if (worker.connection) return true;
   const absl::Time now = absl::Now();
-  if (now - last_attempt < kReconnectInterval) return false;
-  last_attempt = now;
+  if (now - worker.last_failed_connect < kReconnectInterval) return false;
+  const uint64_t renewal = renewals_.load(std::memory_order_relaxed);
   try {
     auto fresh = std::make_unique<pqxx::connection>(options_.url);
     if (options_.statement_timeout > absl::ZeroDuration()) {
       SetStatementTimeout(*fresh, options_.statement_timeout);
     }
     if (options_.on_connect) options_.on_connect(*fresh);
-    connection = std::move(fresh);
-    if (connect_failing_.exchange(false)) spdlog::info("database connection restored");
+    worker.connection = std::move(fresh);
+    worker.renewal = renewal;
+    if (connect_failing_.exchange(false)) {
+      spdlog::info("database connection restored");
+      // The database is back: connections that idled through the outage are renewed too.
+      RenewAllConnections();
+      worker.renewal = renewal + 1;
+    }
     return true;
   } catch (const std::exception& e) {
+    worker.last_failed_connect = now;
     // One warning per outage, not one per worker and retry.
     if (!connect_failing_.exchange(true)) {
       spdlog::warn("cannot connect to the database: {}", e.what());
@@ -113,9 +140,48 @@ bool DatabasePool::EnsureConnected(std::unique_ptr<pqxx::connection>& connection
   }
 }
 
+absl::Status DatabasePool::RunJob(Worker& worker, Job& job) {
+  for (int run = 1;; ++run) {
+    if (!EnsureConnected(worker)) {
+      return absl::UnavailableError("database unavailable; retry shortly");
+    }
+    const absl::Duration time_left = job.deadline - absl::Now();
+    // Tightening costs two extra round trips, so only calls with a much shorter deadline than the
+    // default pay for it; the others may overrun their deadline by less than the default, which
+    // still bounds how long they hold the connection.
+    const bool tighten_timeout = options_.statement_timeout > absl::ZeroDuration() &&
+                                 time_left < options_.statement_timeout / 2;
+    bool broken = false;
+    absl::Status status = RunAndClassify(
+        [&](pqxx::connection& db) {
+          if (tighten_timeout) SetStatementTimeout(db, time_left);
+          return job.work(db);
+        },
+        *worker.connection, broken);
+    if (tighten_timeout && !broken) {
+      absl::Status restored = RunAndClassify(
+          [this](pqxx::connection& db) {
+            SetStatementTimeout(db, options_.statement_timeout);
+            return absl::OkStatus();
+          },
+          *worker.connection, broken);
+      if (!restored.ok()) broken = true;
+    }
+    if (!broken) return status;
+    worker.connection.reset();
+    // What broke this connection (a restart, a crash, a network cut) most likely broke the
+    // others too: each worker renews its own before its next job.
+    RenewAllConnections();
+    if (status.ok() || job.retry != RetryPolicy::kRetryOnLostConnection || run == kMaxRuns ||
+        absl::Now() >= job.deadline) {
+      return status;
+    }
+    if (options_.observer != nullptr) options_.observer->OnJobRetried();
+  }
+}
+
 void DatabasePool::RunWorker() {
-  std::unique_ptr<pqxx::connection> connection;
-  absl::Time last_attempt = absl::InfinitePast();
+  Worker worker;
   while (true) {
     Job job;
     {
@@ -132,34 +198,7 @@ void DatabasePool::RunWorker() {
       continue;
     }
     in_use_.fetch_add(1, std::memory_order_relaxed);
-    if (!EnsureConnected(connection, last_attempt)) {
-      in_use_.fetch_sub(1, std::memory_order_relaxed);
-      job.done(absl::UnavailableError("database unavailable; retry shortly"));
-      continue;
-    }
-    const absl::Duration time_left = job.deadline - now;
-    // Tightening costs two extra round trips, so only calls with a much shorter deadline than the
-    // default pay for it; the others may overrun their deadline by less than the default, which
-    // still bounds how long they hold the connection.
-    const bool tighten_timeout = options_.statement_timeout > absl::ZeroDuration() &&
-                                 time_left < options_.statement_timeout / 2;
-    bool broken = false;
-    absl::Status status = RunAndClassify(
-        [&](pqxx::connection& db) {
-          if (tighten_timeout) SetStatementTimeout(db, time_left);
-          return job.work(db);
-        },
-        *connection, broken);
-    if (tighten_timeout && !broken) {
-      absl::Status restored = RunAndClassify(
-          [this](pqxx::connection& db) {
-            SetStatementTimeout(db, options_.statement_timeout);
-            return absl::OkStatus();
-          },
-          *connection, broken);
-      if (!restored.ok()) broken = true;
-    }
-    if (broken) connection.reset();
+    absl::Status status = RunJob(worker, job);
     in_use_.fetch_sub(1, std::memory_order_relaxed);
     job.done(std::move(status));
   }

@@ -4,11 +4,13 @@
 // The one way requests reach PostgreSQL (docs/architecture.md): a fixed set of worker threads,
 // each owning one connection, fed from one bounded queue. gRPC callback threads only enqueue, so
 // a slow query never stalls other RPCs, and the number of busy connections never exceeds the
-// number of workers.
+// number of workers. Deadlines, retries after a lost connection and connection renewal live here
+// (docs/reliability.md).
 
 #include <atomic>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -31,6 +33,19 @@ class PoolObserver {
   virtual ~PoolObserver() = default;
   // A worker took a job off the queue after it waited `waited` there.
   virtual void OnJobDequeued(absl::Duration waited) = 0;
+  // A job lost its connection and runs again on a fresh one (RetryPolicy::kRetryOnLostConnection).
+  virtual void OnJobRetried() = 0;
+};
+
+// Whether a job may run a second time after its connection broke (see DatabasePool::Submit).
+// Every job states one when it is submitted.
+enum class RetryPolicy {
+  // Reads, and writes whose second run has the same effect as the first (CreateComment with a
+  // request_id): run again once on a fresh connection, within the job's deadline, even when the
+  // break came during the commit.
+  kRetryOnLostConnection,
+  // Writes that must not run twice: a lost connection is the caller's UNAVAILABLE.
+  kNoRetry,
 };
 
 struct PoolOptions {
@@ -53,7 +68,8 @@ struct PoolOptions {
 class DatabasePool {
  public:
   // Runs on a worker thread with that worker's connection. May throw pqxx exceptions; they are
-  // turned into a status (see Submit).
+  // turned into a status (see Submit). Runs twice when its connection broke and its RetryPolicy
+  // allows it, so it must not consume what it captured.
   using Work = absl::AnyInvocable<absl::Status(pqxx::connection&)>;
   // Receives the outcome of a job; runs on a worker thread, or on the submitting thread when the
   // job is refused.
@@ -62,7 +78,7 @@ class DatabasePool {
   // Starts the workers. Connections are made lazily, so construction succeeds even while the
   // database is away.
   explicit DatabasePool(PoolOptions options);
-  // Shutdown(), then joins the workers.
+  // Shutdown().
   ~DatabasePool();
 
   DatabasePool(const DatabasePool&) = delete;
@@ -72,12 +88,19 @@ class DatabasePool {
   // - RESOURCE_EXHAUSTED at once when the queue is full or the pool is shut down;
   // - DEADLINE_EXCEEDED when `deadline` passed before a worker picked the job up (the work is
   //   not run), or when a statement ran past the deadline or the statement timeout;
-  // - UNAVAILABLE when the database cannot be reached or the connection broke mid-job (safe to
-  //   retry: nothing was committed unless the job had committed before the break);
+  // - UNAVAILABLE when the database cannot be reached, or the connection broke mid-job and
+  //   `retry` is kNoRetry or the second run broke too (for kNoRetry, nothing was committed
+  //   unless the job had committed before the break);
   // - ABORTED on serialization failures and deadlocks; INTERNAL for other database errors.
-  void Submit(absl::Time deadline, Work work, Done done);
+  // Before each job its worker renews a connection that went stale while idle: one the server
+  // closed or wrote to unasked (a restart, a crash, pg_terminate_backend), or one opened before
+  // another worker found its own broken or reconnected after an outage. So once the database is
+  // back, no job fails because of a connection that broke while it was away.
+  void Submit(absl::Time deadline, RetryPolicy retry, Work work, Done done);
 
-  // Stops accepting jobs and lets the workers finish those already queued. Idempotent.
+  // Stops accepting jobs, lets the workers finish those already queued and waits for them, so no
+  // job or `done` runs after it returns (what they use may be destroyed then). Idempotent; not
+  // from a job or a `done`.
   void Shutdown();
 
   // Jobs waiting for a worker.
@@ -89,13 +112,27 @@ class DatabasePool {
   struct Job {
     absl::Time enqueued;
     absl::Time deadline;
+    RetryPolicy retry = RetryPolicy::kNoRetry;
     Work work;
     Done done;
   };
 
+  // What one worker thread owns.
+  struct Worker {
+    std::unique_ptr<pqxx::connection> connection;
+    // renewals_ when `connection` was opened.
+    uint64_t renewal = 0;
+    absl::Time last_failed_connect = absl::InfinitePast();
+  };
+
   void RunWorker();
-  // Connects `connection` if it is not open, at most once per retry interval per worker.
-  bool EnsureConnected(std::unique_ptr<pqxx::connection>& connection, absl::Time& last_attempt);
+  // Runs `job` on `worker`'s connection, again on a fresh one when its policy allows.
+  absl::Status RunJob(Worker& worker, Job& job);
+  // Drops the worker's connection when it is stale (see Submit) and connects when it has none,
+  // at most once per retry interval after a failed attempt. False when it cannot connect.
+  bool EnsureConnected(Worker& worker);
+  // Makes every connection opened before now stale.
+  void RenewAllConnections() { renewals_.fetch_add(1, std::memory_order_relaxed); }
 
   const PoolOptions options_;
   mutable std::mutex mutex_;
@@ -104,6 +141,9 @@ class DatabasePool {
   bool stopping_ = false;
   std::atomic<size_t> in_use_{0};
   std::atomic<bool> connect_failing_{false};
+  std::atomic<uint64_t> renewals_{0};
+  // Serialises joining the workers.
+  std::mutex join_mutex_;
   std::vector<std::thread> workers_;
 };
 

@@ -2,7 +2,7 @@
 #define NEWS_SERVER_IMPORTER_PORTAL_PAGE_PARSER_H_
 
 // Parses the plain-text dumps of Vietnamese provincial news portal article pages (the format of
-// ../shared/samples/portal-pages/) into the fields of an article, with the site chrome removed.
+// db/samples/) into the fields of an article, with the site chrome removed.
 // docs/importer.md describes the rules.
 
 #include <cstdint>

@@ -51,11 +51,6 @@ absl::StatusOr<grpc::ByteBuffer> AsByteBuffer(absl::StatusOr<std::string> bytes)
 
 }  // namespace
 
-ArticleGrpcService::~ArticleGrpcService() {
-  std::unique_lock lock(reads_mutex_);
-  reads_finished_.wait(lock, [this] { return reads_in_flight_ == 0; });
-}
-
 grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerContext* context,
                                                          const grpc::ByteBuffer* request,
                                                          grpc::ByteBuffer* response) {
@@ -65,7 +60,7 @@ grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerCon
   }
   std::string client = ClientIdentity(*context);
   if (parsed.article_case() != v1::GetArticleRequest::kId) {
-    return RunOnDatabase(context, pool_, response,
+    return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
                          [this, parsed = std::move(parsed), client = std::move(client)](
                              pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
                            absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, parsed);
@@ -97,7 +92,7 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(grpc::CallbackServerC
   };
   // Only first pages: they take most feed reads, and deeper pages rarely repeat.
   if (!parsed->page_token().empty()) {
-    return RunOnDatabase(context, pool_, response,
+    return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
                          [read](pqxx::connection& db) { return AsByteBuffer(read(db)); });
   }
   return ServeThroughCache(
@@ -107,14 +102,14 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(grpc::CallbackServerC
 grpc::ServerUnaryReactor* ArticleGrpcService::ListCategories(
     grpc::CallbackServerContext* context, const v1::ListCategoriesRequest* /*request*/,
     v1::ListCategoriesResponse* response) {
-  return RunOnDatabase(context, pool_, response,
+  return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
                        [this](pqxx::connection& db) { return catalog_.ListCategories(db); });
 }
 
 grpc::ServerUnaryReactor* ArticleGrpcService::ListSources(grpc::CallbackServerContext* context,
                                                           const v1::ListSourcesRequest* /*request*/,
                                                           v1::ListSourcesResponse* response) {
-  return RunOnDatabase(context, pool_, response,
+  return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
                        [this](pqxx::connection& db) { return catalog_.ListSources(db); });
 }
 
@@ -138,8 +133,11 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ServeThroughCache(
           reactor->Finish(grpc::Status::OK);
         });
   };
+  // Misses and refreshes take the same path as uncached calls. A refresh may outlive the call
+  // that started it, not the pool: the pool finishes its jobs before it stops.
   auto load = [&](typename Cache::LoadDone done) {
-    StartCacheRead(CacheReadDeadline(*context), Read(read), std::move(done));
+    CallDatabase<std::string>(pool_, CacheReadDeadline(*context),
+                              db::RetryPolicy::kRetryOnLostConnection, read, std::move(done));
   };
   if (std::shared_ptr<const std::string> cached = cache.Get(key, waiter, load)) {
     *response = SharedResponse(std::move(cached));
@@ -147,32 +145,6 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ServeThroughCache(
     reactor->Finish(grpc::Status::OK);
   }
   return reactor;
-}
-
-void ArticleGrpcService::StartCacheRead(
-    absl::Time deadline, Read read, absl::AnyInvocable<void(absl::StatusOr<std::string>)> done) {
-  {
-    std::lock_guard lock(reads_mutex_);
-    ++reads_in_flight_;
-  }
-  auto bytes = std::make_shared<std::string>();
-  pool_.Submit(
-      deadline,
-      [read = std::move(read), bytes](pqxx::connection& db) mutable -> absl::Status {
-        absl::StatusOr<std::string> result = read(db);
-        if (!result.ok()) return result.status();
-        *bytes = *std::move(result);
-        return absl::OkStatus();
-      },
-      [this, bytes, done = std::move(done)](absl::Status status) mutable {
-        if (status.ok()) {
-          done(std::move(*bytes));
-        } else {
-          done(status);
-        }
-        std::lock_guard lock(reads_mutex_);
-        if (--reads_in_flight_ == 0) reads_finished_.notify_all();
-      });
 }
 
 }  // namespace news

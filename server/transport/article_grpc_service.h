@@ -1,12 +1,9 @@
 #ifndef NEWS_SERVER_TRANSPORT_ARTICLE_GRPC_SERVICE_H_
 #define NEWS_SERVER_TRANSPORT_ARTICLE_GRPC_SERVICE_H_
 
-#include <condition_variable>
 #include <functional>
-#include <mutex>
 #include <string>
 
-#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "news/v1/article.grpc.pb.h"
@@ -33,8 +30,9 @@ using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
 // concurrent callers; a failed read fails every call waiting for it with its status.
 class ArticleGrpcService final : public ArticleServiceBase {
  public:
-  // `catalog`, `pool`, `views` and the caches must outlive the service; `clock` gives the time of
-  // a view.
+  // `catalog`, `views` and the caches must outlive the service, and `pool` must be shut down
+  // before any of them is destroyed (a background refresh may finish after the call that started
+  // it); `clock` gives the time of a view.
   ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool, ViewCounter& views,
                      ArticleCache& article_cache, FeedPageCache& feed_cache,
                      std::function<absl::Time()> clock)
@@ -44,9 +42,6 @@ class ArticleGrpcService final : public ArticleServiceBase {
         article_cache_(article_cache),
         feed_cache_(feed_cache),
         clock_(std::move(clock)) {}
-  // Waits for the cache reads still running on the pool (background refreshes outlive calls).
-  ~ArticleGrpcService() override;
-
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
                                        grpc::ByteBuffer* response) override;
@@ -61,11 +56,9 @@ class ArticleGrpcService final : public ArticleServiceBase {
                                         v1::ListSourcesResponse* response) override;
 
  private:
-  // Reads a serialized response on a pool worker.
-  using Read = absl::AnyInvocable<absl::StatusOr<std::string>(pqxx::connection&)>;
-
-  // Answers the call with the response under `key` in `cache`, reading it with `read` (a
-  // copyable Read) when the cache cannot; `on_served()` runs for the call once it has a response.
+  // Answers the call with the response under `key` in `cache`, reading it with `read` (a copyable
+  // `absl::StatusOr<std::string>(pqxx::connection&)`, through CallDatabase) when the cache
+  // cannot; `on_served()` runs for the call once it has a response.
   template <typename Key, typename ReadFn, typename OnServed>
   grpc::ServerUnaryReactor* ServeThroughCache(grpc::CallbackServerContext* context,
                                               ResponseCache<Key, std::string>& cache,
@@ -73,20 +66,12 @@ class ArticleGrpcService final : public ArticleServiceBase {
                                               const OnServed& on_served,
                                               grpc::ByteBuffer* response);
 
-  // Runs `read` on the pool by `deadline` and hands its outcome to `done`.
-  void StartCacheRead(absl::Time deadline, Read read,
-                      absl::AnyInvocable<void(absl::StatusOr<std::string>)> done);
-
   const ArticleCatalog& catalog_;
   db::DatabasePool& pool_;
   ViewCounter& views_;
   ArticleCache& article_cache_;
   FeedPageCache& feed_cache_;
   std::function<absl::Time()> clock_;
-
-  std::mutex reads_mutex_;
-  std::condition_variable reads_finished_;
-  int reads_in_flight_ = 0;
 };
 
 }  // namespace news

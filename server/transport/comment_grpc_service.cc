@@ -11,9 +11,10 @@ namespace news {
 grpc::ServerUnaryReactor* CommentGrpcService::ListComments(grpc::CallbackServerContext* context,
                                                            const v1::ListCommentsRequest* request,
                                                            v1::ListCommentsResponse* response) {
-  return RunOnDatabase(context, reads_, response, [this, request](pqxx::connection& db) {
-    return board_.ListComments(db, *request);
-  });
+  return RunOnDatabase(context, reads_, db::RetryPolicy::kRetryOnLostConnection, response,
+                       [this, request](pqxx::connection& db) {
+                         return board_.ListComments(db, *request);
+                       });
 }
 
 grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServerContext* context,
@@ -22,7 +23,8 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
   auto parsed = std::make_shared<v1::CreateCommentRequest>();
   absl::Status status = ParseRequestLeniently(*request, *parsed);
   if (!status.ok()) return FinishNow(context, status);
-  return RunOnDatabase(context, writes_, response,
+  // request_id is required, and a rerun with it returns the first run's comment.
+  return RunOnDatabase(context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
                        [this, parsed, client_id = ClientIdentity(*context)](
                            pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
                          absl::StatusOr<v1::Comment> comment =
@@ -35,11 +37,12 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
                        });
 }
 
+// Liking and unliking set whether a like exists, so a rerun changes nothing.
 grpc::ServerUnaryReactor* CommentGrpcService::LikeComment(grpc::CallbackServerContext* context,
                                                           const v1::LikeCommentRequest* request,
                                                           v1::Comment* response) {
   return RunOnDatabase(
-      context, writes_, response,
+      context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
           pqxx::connection& db) { return board_.SetLike(db, client_id, id, true); });
 }
@@ -48,7 +51,7 @@ grpc::ServerUnaryReactor* CommentGrpcService::UnlikeComment(grpc::CallbackServer
                                                             const v1::UnlikeCommentRequest* request,
                                                             v1::Comment* response) {
   return RunOnDatabase(
-      context, writes_, response,
+      context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
           pqxx::connection& db) { return board_.SetLike(db, client_id, id, false); });
 }

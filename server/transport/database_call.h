@@ -4,8 +4,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <memory>
 #include <utility>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/time/clock.h"
 #include "server/db/database_pool.h"
@@ -28,23 +30,44 @@ inline grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// The path of every unary RPC that needs the database: the callback thread only queues `fn` on
-// the pool and returns; a pool worker runs it, stores its result in `*response` and finishes the
-// call. `fn` is `absl::StatusOr<Response>(pqxx::connection&)` and must capture what it needs
-// from the request by value or by pointer (request and response outlive the call).
+// The one path from an RPC to the database (docs/architecture.md), cached or not: runs `fn`
+// (`absl::StatusOr<T>(pqxx::connection&)`) on a worker of `pool` by `deadline` under `retry`
+// (db::DatabasePool::Submit: deadlines, retries after a lost connection, pool metrics), and hands
+// its result to `done`, on the worker, or at once when the pool refuses the job. `fn` may run
+// twice (RetryPolicy), so it must capture what it needs by value or by pointer and not consume it.
+template <typename T, typename Fn>
+void CallDatabase(db::DatabasePool& pool, absl::Time deadline, db::RetryPolicy retry, Fn fn,
+                  absl::AnyInvocable<void(absl::StatusOr<T>)> done) {
+  auto result = std::make_shared<absl::StatusOr<T>>(absl::UnknownError("not run"));
+  pool.Submit(
+      deadline, retry,
+      [fn = std::move(fn), result](pqxx::connection& connection) -> absl::Status {
+        *result = fn(connection);
+        return result->status();
+      },
+      [result, done = std::move(done)](absl::Status status) mutable {
+        if (status.ok()) {
+          done(std::move(*result));
+        } else {
+          done(std::move(status));
+        }
+      });
+}
+
+// An uncached unary RPC: the callback thread only queues `fn` (see CallDatabase) and returns; the
+// worker stores its result in `*response` and finishes the call (request and response outlive
+// the call). Cached reads go through the same CallDatabase from their cache's loads
+// (ArticleGrpcService).
 template <typename Response, typename Fn>
 grpc::ServerUnaryReactor* RunOnDatabase(grpc::CallbackServerContext* context,
-                                        db::DatabasePool& pool, Response* response, Fn fn) {
+                                        db::DatabasePool& pool, db::RetryPolicy retry,
+                                        Response* response, Fn fn) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  pool.Submit(
-      CallDeadline(*context),
-      [fn = std::move(fn), response](pqxx::connection& connection) -> absl::Status {
-        absl::StatusOr<Response> result = fn(connection);
-        if (!result.ok()) return result.status();
-        *response = *std::move(result);
-        return absl::OkStatus();
-      },
-      [reactor](absl::Status status) { reactor->Finish(ToGrpcStatus(status)); });
+  CallDatabase<Response>(pool, CallDeadline(*context), retry, std::move(fn),
+                         [reactor, response](absl::StatusOr<Response> result) {
+                           if (result.ok()) *response = *std::move(result);
+                           reactor->Finish(ToGrpcStatus(result.status()));
+                         });
   return reactor;
 }
 

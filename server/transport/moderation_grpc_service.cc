@@ -16,11 +16,14 @@ std::string Authorization(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
+// Reads may rerun after a lost connection; writes may not: a committed ModerateComments run again
+// would fail its expected_state check, a BanClient would add a second ban, and each writes an
+// audit event.
 grpc::ServerUnaryReactor* ModerationGrpcService::ListModerationQueue(
     grpc::CallbackServerContext* context, const v1::ListModerationQueueRequest* request,
     v1::ListModerationQueueResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.ListQueue(db, authorization, *request);
       });
@@ -30,7 +33,7 @@ grpc::ServerUnaryReactor* ModerationGrpcService::ModerateComments(
     grpc::CallbackServerContext* context, const v1::ModerateCommentsRequest* request,
     v1::ModerateCommentsResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.ModerateComments(db, authorization, *request);
       });
@@ -40,7 +43,7 @@ grpc::ServerUnaryReactor* ModerationGrpcService::BanClient(grpc::CallbackServerC
                                                            const v1::BanClientRequest* request,
                                                            v1::Ban* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.BanClient(db, authorization, *request);
       });
@@ -50,7 +53,7 @@ grpc::ServerUnaryReactor* ModerationGrpcService::ListBans(grpc::CallbackServerCo
                                                           const v1::ListBansRequest* request,
                                                           v1::ListBansResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.ListBans(db, authorization, *request);
       });
@@ -60,7 +63,7 @@ grpc::ServerUnaryReactor* ModerationGrpcService::LiftBan(grpc::CallbackServerCon
                                                          const v1::LiftBanRequest* request,
                                                          v1::LiftBanResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.LiftBan(db, authorization, *request);
       });
@@ -70,7 +73,7 @@ grpc::ServerUnaryReactor* ModerationGrpcService::ListModerationEvents(
     grpc::CallbackServerContext* context, const v1::ListModerationEventsRequest* request,
     v1::ListModerationEventsResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.ListEvents(db, authorization, *request);
       });
@@ -80,7 +83,7 @@ grpc::ServerUnaryReactor* ModerationGrpcService::SetCommentsOpen(
     grpc::CallbackServerContext* context, const v1::SetCommentsOpenRequest* request,
     v1::SetCommentsOpenResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.SetCommentsOpen(db, authorization, *request);
       });

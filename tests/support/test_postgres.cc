@@ -97,6 +97,12 @@ void TestPostgres::StopImmediately() {
   RunAsOwner(absl::StrCat(kPgBin, "/pg_ctl -D ", dir_, "/data -m immediate -w stop >/dev/null"));
 }
 
+void TestPostgres::RestartFast() {
+  // restart reuses the options of the running server (postmaster.opts).
+  RunAsOwner(absl::StrCat(kPgBin, "/pg_ctl -D ", dir_, "/data -l ", dir_,
+                          "/postgres.log -m fast -w restart >/dev/null"));
+}
+
 std::string TestPostgres::CreateDatabase(const std::string& name) {
   const std::string base = absl::StrCat("host=", dir_, " port=", port_, " user=postgres");
   pqxx::connection admin(absl::StrCat(base, " dbname=postgres"));

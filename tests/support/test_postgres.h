@@ -21,6 +21,8 @@ class TestPostgres {
   // fault tests.
   void StopImmediately();
   void Start();
+  // `pg_ctl restart -m fast`, as a routine minor upgrade does: sessions are ended cleanly.
+  void RestartFast();
 
   int port() const { return port_; }
 

@@ -29,7 +29,7 @@ struct TestServer {
                                                      ServerOptions options = {});
 };
 
-// Imports the four sample pages of ../shared/samples/portal-pages into `database_url`.
+// Imports the four sample pages of db/samples into `database_url`.
 void ImportSamplePages(const std::string& database_url);
 
 // A client context whose deadline is `seconds` from now, as every real client call should have.
