@@ -231,7 +231,7 @@ void NewsServer::FlushAudienceNow() {
   write_pool_.Submit(
       absl::InfiniteFuture(),
       [this](pqxx::connection& db) {
-        return FlushAudienceCounts(db, view_counter_, site_activity_);
+        return WritePendingViewsAndVisits(db, view_counter_, site_activity_);
       },
       [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
   const absl::Status status = outcome.get_future().get();

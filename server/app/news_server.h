@@ -70,7 +70,7 @@ struct ServerOptions {
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
   CommentRules comment_rules;
   // In-memory caches of GetArticle by id and of first ListArticles pages
-  // (server/domain/article_cache.h): at most this many entries each, each served for at most
+  // (server/domain/response_cache.h): at most this many entries each, each served for at most
   // article_cache_ttl after it was read. 0 turns them off (the default here, so that tests read
   // their own writes; news-server turns them on).
   size_t article_cache_entries = 0;
