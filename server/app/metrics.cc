@@ -59,12 +59,7 @@ ServerMetrics::ServerMetrics()
                      .Register(*registry_)
                      .Add({}, prometheus::Histogram::BucketBoundaries{0.0005, 0.001, 0.0025, 0.005,
                                                                       0.01, 0.025, 0.05, 0.1, 0.25,
-                                                                      0.5, 1, 2.5, 5})),
-      database_up_(prometheus::BuildGauge()
-                       .Name("news_database_up")
-                       .Help("1 while the database answers the health probe, else 0")
-                       .Register(*registry_)
-                       .Add({})) {}
+                                                                      0.5, 1, 2.5, 5})) {}
 
 absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
     const std::string& listen_address) {
@@ -94,6 +89,19 @@ void ServerMetrics::AddSampledCounter(const std::string& name, const std::string
                                       const std::map<std::string, std::string>& labels,
                                       std::function<double()> sample) {
   sampled_->Add(name, help, prometheus::MetricType::Counter, labels, std::move(sample));
+}
+
+void ServerMetrics::AddPoolGauges(const std::string& prefix, const std::string& kind,
+                                  const db::DatabasePool& pool, int connections) {
+  AddSampledGauge(absl::StrCat(prefix, "_queue_length"),
+                  absl::StrCat(kind, " jobs waiting for a pool worker"),
+                  [&pool] { return static_cast<double>(pool.queue_length()); });
+  AddSampledGauge(absl::StrCat(prefix, "_connections_in_use"),
+                  absl::StrCat(kind, " pool workers running a job"),
+                  [&pool] { return static_cast<double>(pool.in_use()); });
+  AddSampledGauge(absl::StrCat(prefix, "_connections"),
+                  absl::StrCat(kind, " pool workers (connections)"),
+                  [connections] { return static_cast<double>(connections); });
 }
 
 void ServerMetrics::StopServing() {
