@@ -10,7 +10,7 @@ HealthMonitor::HealthMonitor(std::string database_url, grpc::HealthCheckServiceI
                              ServerMetrics& metrics)
     : database_url_(std::move(database_url)),
       health_(health),
-      task_(absl::Milliseconds(500), [this] { Probe(); }) {
+      task_(absl::Milliseconds(500), PeriodicTask::FirstRun::kAtStart, [this] { Probe(); }) {
   metrics.AddSampledGauge("news_database_up",
                           "1 while the database answers the health probe, else 0",
                           [this] { return serving_.load() ? 1.0 : 0.0; });

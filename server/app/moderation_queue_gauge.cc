@@ -13,7 +13,7 @@ ModerationQueueGauge::ModerationQueueGauge(db::DatabasePool& pool, absl::Duratio
                                            ServerMetrics& metrics)
     : pool_(pool),
       interval_(std::max(interval, absl::Milliseconds(500))),
-      task_(interval_, [this] { Recount(); }) {
+      task_(interval_, PeriodicTask::FirstRun::kAtStart, [this] { Recount(); }) {
   metrics.AddSampledGauge("news_moderation_queue_length",
                           "Comments waiting for moderation (recounted every few s)",
                           [this] { return static_cast<double>(length_.load()); });

@@ -5,8 +5,9 @@
 
 namespace news {
 
-PeriodicTask::PeriodicTask(absl::Duration interval, std::function<void()> tick)
-    : interval_(interval), tick_(std::move(tick)) {}
+PeriodicTask::PeriodicTask(absl::Duration interval, FirstRun first_run,
+                           std::function<void()> tick)
+    : interval_(interval), first_run_(first_run), tick_(std::move(tick)) {}
 
 PeriodicTask::~PeriodicTask() { Stop(); }
 
@@ -25,6 +26,9 @@ void PeriodicTask::Stop() {
 
 void PeriodicTask::Run() {
   std::unique_lock lock(mutex_);
+  if (first_run_ == FirstRun::kAfterInterval) {
+    wake_.wait_for(lock, absl::ToChronoMilliseconds(interval_), [this] { return stopping_; });
+  }
   while (!stopping_) {
     lock.unlock();
     tick_();

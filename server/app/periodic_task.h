@@ -1,8 +1,8 @@
 #ifndef NEWS_SERVER_APP_PERIODIC_TASK_H_
 #define NEWS_SERVER_APP_PERIODIC_TASK_H_
 
-// The one way a background job runs: a thread of its own that runs a function at once and then
-// every interval until stopped. The server's background jobs (health_monitor.h,
+// The one way a background job runs: a thread of its own that runs a function every interval
+// until stopped. The server's background jobs (health_monitor.h,
 // moderation_queue_gauge.h, view_flusher.h) each own one; NewsServer starts and stops the jobs
 // in the order docs/architecture.md gives.
 
@@ -19,16 +19,21 @@ namespace news {
 
 class PeriodicTask {
  public:
+  enum class FirstRun {
+    kAtStart,
+    kAfterInterval,
+  };
+
   // `tick` runs on the task's thread, never twice at once; `interval` is the pause between the
-  // end of one run and the start of the next.
-  PeriodicTask(absl::Duration interval, std::function<void()> tick);
+  // end of one run and the start of the next, and before the first run if `first_run` says so.
+  PeriodicTask(absl::Duration interval, FirstRun first_run, std::function<void()> tick);
   // Stop().
   ~PeriodicTask();
 
   PeriodicTask(const PeriodicTask&) = delete;
   PeriodicTask& operator=(const PeriodicTask&) = delete;
 
-  // Starts the thread; the first run begins at once. Call at most once.
+  // Starts the thread. Call at most once.
   void Start();
   // Wakes the thread and waits for a run in progress to end; no run starts afterwards.
   // Idempotent, and a no-op before Start().
@@ -38,6 +43,7 @@ class PeriodicTask {
   void Run();
 
   const absl::Duration interval_;
+  const FirstRun first_run_;
   const std::function<void()> tick_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -9,7 +9,7 @@ ViewFlusher::ViewFlusher(db::DatabasePool& write_pool, ViewCounter& views, SiteA
     : write_pool_(write_pool),
       views_(views),
       activity_(activity),
-      task_(interval, [this] { Flush(); }) {
+      task_(interval, PeriodicTask::FirstRun::kAfterInterval, [this] { Flush(); }) {
   metrics.AddSampledGauge("news_pending_view_counts",
                           "Counted article views not yet written to the database",
                           [this] { return static_cast<double>(views_.pending_count()); });

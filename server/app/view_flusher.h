@@ -20,7 +20,7 @@ class ViewFlusher {
   ViewFlusher(db::DatabasePool& write_pool, ViewCounter& views, SiteActivity& activity,
               absl::Duration interval, ServerMetrics& metrics);
 
-  // Flushes at once, then every interval.
+  // Flushes every interval, the first time one interval from now.
   void Start() { task_.Start(); }
   // Stops the periodic flushes and writes what is still pending. Call once nothing counts views
   // any more (the gRPC server is shut down) and before the write pool shuts down. Idempotent.
