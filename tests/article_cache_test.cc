@@ -2,7 +2,7 @@
 // refresh-ahead of entries past half their TTL; and GetArticle and ListArticles through it on
 // the real server.
 
-#include "server/domain/article_cache.h"
+#include "server/domain/response_cache.h"
 
 #include <grpcpp/generic/generic_stub.h>
 #include <gtest/gtest.h>

@@ -18,8 +18,8 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/text_array.h"
+#include "server/storage/category_store.h"
 #include "server/storage/prepared_statements.h"
-#include "server/storage/taxonomy_store.h"
 #include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
 #include "tests/support/test_server.h"
@@ -52,7 +52,7 @@ class ArticleServiceTest : public ::testing::Test {
     storage::PrepareStatements(db);
     pqxx::work tx(db);
     const int64_t category_id =
-        storage::TaxonomyStore(tx).EnsureCategory(category_slug, category_slug);
+        storage::CategoryStore(tx).Ensure(category_slug, category_slug);
     static int counter = 0;
     const int64_t id = tx.exec_params1(
                              "INSERT INTO articles (slug, title, category_id, publish_time, tags) "

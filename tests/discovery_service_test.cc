@@ -24,9 +24,10 @@
 #include "server/domain/related_news.h"
 #include "server/importer/article_importer.h"
 #include "server/importer/corpus_generator.h"
+#include "server/storage/category_store.h"
 #include "server/storage/prepared_statements.h"
 #include "server/storage/search_store.h"
-#include "server/storage/taxonomy_store.h"
+#include "server/storage/source_store.h"
 #include "server/text/search_document.h"
 #include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
@@ -94,9 +95,8 @@ int64_t InsertArticle(const std::string& database_url, const std::string& catego
   pqxx::connection db(database_url);
   storage::PrepareStatements(db);
   pqxx::work tx(db);
-  storage::TaxonomyStore taxonomy(tx);
-  const int64_t category_id = taxonomy.EnsureCategory(category_slug, category_slug);
-  const int64_t source_id = taxonomy.EnsureSource(source_slug, source_slug);
+  const int64_t category_id = storage::CategoryStore(tx).Ensure(category_slug, category_slug);
+  const int64_t source_id = storage::SourceStore(tx).Ensure(source_slug, source_slug);
   static int counter = 0;
   const int64_t id =
       tx.exec_params1(

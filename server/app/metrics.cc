@@ -64,11 +64,6 @@ ServerMetrics::ServerMetrics()
                        .Name("news_db_job_retries_total")
                        .Help("Database jobs run again on a fresh connection after theirs broke")
                        .Register(*registry_)
-                       .Add({})),
-      database_up_(prometheus::BuildGauge()
-                       .Name("news_database_up")
-                       .Help("1 while the database answers the health probe, else 0")
-                       .Register(*registry_)
                        .Add({})) {}
 
 absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
@@ -99,6 +94,19 @@ void ServerMetrics::AddSampledCounter(const std::string& name, const std::string
                                       const std::map<std::string, std::string>& labels,
                                       std::function<double()> sample) {
   sampled_->Add(name, help, prometheus::MetricType::Counter, labels, std::move(sample));
+}
+
+void ServerMetrics::AddPoolGauges(const std::string& prefix, const std::string& kind,
+                                  const db::DatabasePool& pool, int connections) {
+  AddSampledGauge(absl::StrCat(prefix, "_queue_length"),
+                  absl::StrCat(kind, " jobs waiting for a pool worker"),
+                  [&pool] { return static_cast<double>(pool.queue_length()); });
+  AddSampledGauge(absl::StrCat(prefix, "_connections_in_use"),
+                  absl::StrCat(kind, " pool workers running a job"),
+                  [&pool] { return static_cast<double>(pool.in_use()); });
+  AddSampledGauge(absl::StrCat(prefix, "_connections"),
+                  absl::StrCat(kind, " pool workers (connections)"),
+                  [connections] { return static_cast<double>(connections); });
 }
 
 void ServerMetrics::StopServing() {

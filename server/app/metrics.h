@@ -7,7 +7,6 @@
 #include <prometheus/collectable.h>
 #include <prometheus/counter.h>
 #include <prometheus/exposer.h>
-#include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
@@ -21,6 +20,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/db/database_pool.h"
+#include "server/domain/response_cache.h"
 #include "server/transport/metrics_interceptor.h"
 
 namespace news {
@@ -53,8 +53,16 @@ class ServerMetrics : public db::PoolObserver {
                          const std::map<std::string, std::string>& labels,
                          std::function<double()> sample);
 
-  // Whether the database answers the health probe (news_database_up).
-  void SetDatabaseUp(bool up) { database_up_.Set(up ? 1 : 0); }
+  // `pool`'s queue length, busy connections and size (`connections`) as gauges named
+  // `prefix`_queue_length etc., whose help texts start with `kind`. `pool` must stay alive until
+  // StopServing().
+  void AddPoolGauges(const std::string& prefix, const std::string& kind,
+                     const db::DatabasePool& pool, int connections);
+
+  // `cache`'s hits, misses, coalesced reads and refreshes as news_cache_*_total counters with
+  // label cache=`name`. `cache` must stay alive until StopServing().
+  template <typename Key, typename Value>
+  void AddCacheCounters(const std::string& name, const ResponseCache<Key, Value>& cache);
 
   // Stops the HTTP endpoint; sampled gauges are not read afterwards. Call before destroying what
   // they sample. Idempotent.
@@ -73,10 +81,25 @@ class ServerMetrics : public db::PoolObserver {
   RpcMetrics rpc_;
   prometheus::Histogram& pool_wait_;
   prometheus::Counter& job_retries_;
-  prometheus::Gauge& database_up_;
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_ = 0;
 };
+
+template <typename Key, typename Value>
+void ServerMetrics::AddCacheCounters(const std::string& name,
+                                     const ResponseCache<Key, Value>& cache) {
+  const std::map<std::string, std::string> labels = {{"cache", name}};
+  AddSampledCounter("news_cache_hits_total", "Reads answered from an in-memory response cache",
+                    labels, [&cache] { return static_cast<double>(cache.hits()); });
+  AddSampledCounter("news_cache_misses_total", "Cacheable reads that started a database read",
+                    labels, [&cache] { return static_cast<double>(cache.misses()); });
+  AddSampledCounter("news_cache_coalesced_total",
+                    "Cacheable reads that waited for a database read another call had started",
+                    labels, [&cache] { return static_cast<double>(cache.coalesced()); });
+  AddSampledCounter("news_cache_refreshes_total",
+                    "Background re-reads of entries older than half the TTL", labels,
+                    [&cache] { return static_cast<double>(cache.refreshes()); });
+}
 
 }  // namespace news
 

@@ -5,27 +5,17 @@
 #include <spdlog/spdlog.h>
 
 #include <fstream>
-#include <future>
 #include <pqxx/pqxx>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
 #include "server/db/migrations.h"
-#include "server/domain/related_news.h"
-#include "server/storage/comment_store.h"
 #include "server/storage/prepared_statements.h"
 #include "server/transport/client_identity.h"
 #include "server/transport/metrics_interceptor.h"
 
 namespace news {
 namespace {
-
-constexpr absl::Duration kHealthCheckInterval = absl::Milliseconds(500);
-
-// Services whose health grpc.health.v1.Health reports, besides the server as a whole ("").
-constexpr const char* kHealthReportedServices[] = {
-    "news.v1.ArticleService", "news.v1.CommentService", "news.v1.ModerationService",
-    "news.v1.DiscoveryService"};
 
 absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -94,7 +84,20 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       comment_board_(options.comment_rules, page_tokens_),
       comment_service_(comment_board_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
-      moderation_service_(moderation_desk_, write_pool_) {}
+      moderation_service_(moderation_desk_, write_pool_),
+      view_flusher_(write_pool_, view_counter_, site_activity_, options.view_flush_interval,
+                    *metrics_),
+      moderation_queue_gauge_(pool_, options.moderation_queue_refresh_interval, *metrics_) {
+  if (options.related_refresh_lists > 0) {
+    related_list_refresher_ = std::make_unique<RelatedListRefresher>(
+        write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
+  }
+  metrics_->AddPoolGauges("news_db_pool", "Database", pool_, options.db_connections);
+  metrics_->AddPoolGauges("news_db_write_pool", "Database write", write_pool_,
+                          options.db_write_connections);
+  metrics_->AddCacheCounters("article", article_cache_);
+  metrics_->AddCacheCounters("feed", feed_cache_);
+}
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(options);
@@ -113,6 +116,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   if (!metrics.ok()) return metrics.status();
 
   std::unique_ptr<NewsServer> server(new NewsServer(options, *std::move(metrics)));
+  server->view_flusher_.Start();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
@@ -134,17 +138,13 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
   }
-  for (const char* service : kHealthReportedServices) {
-    server->server_->GetHealthCheckService()->SetServingStatus(service, false);
-  }
-  server->RegisterPoolGauges();
-  server->RegisterServiceMetrics();
-  server->health_thread_ = std::thread([s = server.get()] { s->MonitorDatabaseHealth(); });
-  server->flush_thread_ = std::thread([s = server.get()] { s->FlushAudiencePeriodically(); });
-  if (options.related_refresh_lists > 0) {
-    server->related_refresh_thread_ =
-        std::thread([s = server.get()] { s->RefreshRelatedListsPeriodically(); });
-  }
+  grpc::HealthCheckServiceInterface& health = *server->server_->GetHealthCheckService();
+  for (const char* service : kHealthReportedServices) health.SetServingStatus(service, false);
+  server->moderation_queue_gauge_.Start();
+  if (server->related_list_refresher_) server->related_list_refresher_->Start();
+  server->health_monitor_ =
+      std::make_unique<HealthMonitor>(options.database_url, health, *server->metrics_);
+  server->health_monitor_->Start();
   spdlog::info("news-server listening on {} (port {}, {}); metrics on {}", options.listen_address,
                server->port_, options.tls_cert_file.empty() ? "plaintext" : "TLS",
                server->metrics_->port() == 0 ? std::string("(off)")
@@ -154,163 +154,28 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
 
 NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 
+// Each step stops what the next one would otherwise still be used by, or misses:
+// - the health monitor first, then the health service reports NOT_SERVING, so load balancers
+//   stop sending calls while in-flight ones finish;
+// - the moderation queue gauge and the related list refresher read and write through the pools;
+// - the gRPC server: after it no call can count a view;
+// - the view flusher, whose last flush writes what the calls counted, through the write pool;
+// - the pools, once no job can be queued any more;
+// - the metrics last, because their samplers read everything above.
 void NewsServer::Shutdown(absl::Duration grace) {
-  {
-    std::lock_guard lock(health_mutex_);
-    if (stopping_) return;
-    stopping_ = true;
-    health_wake_.notify_all();
-  }
-  if (health_thread_.joinable()) health_thread_.join();
-  if (flush_thread_.joinable()) flush_thread_.join();
-  if (related_refresh_thread_.joinable()) related_refresh_thread_.join();
+  if (shut_down_) return;
+  shut_down_ = true;
+  if (health_monitor_) health_monitor_->Stop();
+  moderation_queue_gauge_.Stop();
+  if (related_list_refresher_) related_list_refresher_->Stop();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
   }
-  // No call can count a view any more: what is still pending is written before the pool stops.
-  FlushAudienceNow();
+  view_flusher_.Stop();
   pool_.Shutdown();
   write_pool_.Shutdown();
   metrics_->StopServing();
-}
-
-void NewsServer::RegisterPoolGauges() {
-  RegisterPoolGauges("news_db_pool", "Database", pool_, options_.db_connections);
-  RegisterPoolGauges("news_db_write_pool", "Database write", write_pool_,
-                     options_.db_write_connections);
-}
-
-void NewsServer::RegisterPoolGauges(const std::string& prefix, const std::string& kind,
-                                    const db::DatabasePool& pool, int connections) {
-  metrics_->AddSampledGauge(absl::StrCat(prefix, "_queue_length"),
-                            absl::StrCat(kind, " jobs waiting for a pool worker"),
-                            [&pool] { return static_cast<double>(pool.queue_length()); });
-  metrics_->AddSampledGauge(absl::StrCat(prefix, "_connections_in_use"),
-                            absl::StrCat(kind, " pool workers running a job"),
-                            [&pool] { return static_cast<double>(pool.in_use()); });
-  metrics_->AddSampledGauge(absl::StrCat(prefix, "_connections"),
-                            absl::StrCat(kind, " pool workers (connections)"),
-                            [connections] { return static_cast<double>(connections); });
-}
-
-void NewsServer::RegisterServiceMetrics() {
-  auto add_cache_counters = [this](const std::string& name, const auto& cache) {
-    const std::map<std::string, std::string> labels = {{"cache", name}};
-    metrics_->AddSampledCounter("news_cache_hits_total",
-                                "Reads answered from an in-memory response cache", labels,
-                                [&cache] { return static_cast<double>(cache.hits()); });
-    metrics_->AddSampledCounter("news_cache_misses_total",
-                                "Cacheable reads that started a database read", labels,
-                                [&cache] { return static_cast<double>(cache.misses()); });
-    metrics_->AddSampledCounter("news_cache_coalesced_total",
-                                "Cacheable reads that waited for a database read another call "
-                                "had started",
-                                labels,
-                                [&cache] { return static_cast<double>(cache.coalesced()); });
-    metrics_->AddSampledCounter("news_cache_refreshes_total",
-                                "Background re-reads of entries older than half the TTL", labels,
-                                [&cache] { return static_cast<double>(cache.refreshes()); });
-  };
-  add_cache_counters("article", article_cache_);
-  add_cache_counters("feed", feed_cache_);
-  metrics_->AddSampledGauge("news_pending_view_counts",
-                            "Counted article views not yet written to the database",
-                            [this] { return static_cast<double>(view_counter_.pending_count()); });
-  metrics_->AddSampledGauge(
-      "news_moderation_queue_length", "Comments waiting for moderation (recounted every few s)",
-      [this] { return static_cast<double>(moderation_queue_length_.load()); });
-}
-
-void NewsServer::FlushAudiencePeriodically() {
-  std::unique_lock lock(health_mutex_);
-  while (!health_wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.view_flush_interval),
-                                [this] { return stopping_; })) {
-    lock.unlock();
-    FlushAudienceNow();
-    lock.lock();
-  }
-}
-
-void NewsServer::FlushAudienceNow() {
-  std::promise<absl::Status> outcome;
-  write_pool_.Submit(
-      absl::InfiniteFuture(), db::RetryPolicy::kNoRetry,
-      [this](pqxx::connection& db) {
-        return FlushAudienceCounts(db, view_counter_, site_activity_);
-      },
-      [&outcome](absl::Status status) { outcome.set_value(std::move(status)); });
-  const absl::Status status = outcome.get_future().get();
-  if (!status.ok()) spdlog::warn("view counts not flushed yet: {}", status.ToString());
-}
-
-void NewsServer::RefreshRelatedListsPeriodically() {
-  std::unique_ptr<pqxx::connection> connection;
-  std::unique_lock lock(health_mutex_);
-  while (!health_wake_.wait_for(lock, absl::ToChronoMilliseconds(options_.related_refresh_interval),
-                                [this] { return stopping_; })) {
-    lock.unlock();
-    try {
-      if (!connection || !connection->is_open()) {
-        connection = std::make_unique<pqxx::connection>(options_.database_url);
-        storage::PrepareStatements(*connection);
-      }
-      // One list per transaction: row locks are held briefly and never across lists, so an
-      // import entering its article into many lists cannot deadlock with the refresher.
-      for (int i = 0; i < options_.related_refresh_lists; ++i) {
-        pqxx::work tx(*connection);
-        const int refreshed = RefreshStaleRelatedLists(tx, 1);
-        tx.commit();
-        if (refreshed == 0) break;
-      }
-    } catch (const std::exception& e) {
-      connection.reset();
-      spdlog::warn("related lists not refreshed yet: {}", e.what());
-    }
-    lock.lock();
-  }
-}
-
-void NewsServer::MonitorDatabaseHealth() {
-  std::unique_ptr<pqxx::connection> connection;
-  bool last_serving = false;
-  bool first = true;
-  absl::Time queue_counted = absl::InfinitePast();
-  std::unique_lock lock(health_mutex_);
-  while (!stopping_) {
-    lock.unlock();
-    bool serving = false;
-    try {
-      if (!connection || !connection->is_open()) {
-        connection = std::make_unique<pqxx::connection>(options_.database_url);
-      }
-      pqxx::nontransaction(*connection).exec("SELECT 1");
-      serving = true;
-    } catch (const std::exception& e) {
-      connection.reset();
-    }
-    // Counted here rather than at scrape time so that scrapes never touch the database.
-    if (serving && absl::Now() - queue_counted >= options_.moderation_queue_refresh_interval) {
-      queue_counted = absl::Now();
-      try {
-        pqxx::nontransaction tx(*connection);
-        moderation_queue_length_ = storage::CommentStore(tx).CountPending();
-      } catch (const std::exception& e) {
-        spdlog::warn("moderation queue not counted: {}", e.what());
-      }
-    }
-    if (first || serving != last_serving) {
-      server_->GetHealthCheckService()->SetServingStatus(serving);
-      metrics_->SetDatabaseUp(serving);
-      spdlog::info("database {}; health {}", serving ? "reachable" : "unreachable",
-                   serving ? "SERVING" : "NOT_SERVING");
-      last_serving = serving;
-      first = false;
-    }
-    lock.lock();
-    health_wake_.wait_for(lock, absl::ToChronoMilliseconds(kHealthCheckInterval),
-                          [this] { return stopping_; });
-  }
 }
 
 }  // namespace news

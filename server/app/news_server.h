@@ -1,22 +1,23 @@
 #ifndef NEWS_SERVER_APP_NEWS_SERVER_H_
 #define NEWS_SERVER_APP_NEWS_SERVER_H_
 
-// Wiring: builds the database pool, the domain objects and the gRPC services, and runs them.
-// news-server's main() and the integration tests start the server through this class.
+// Wiring: builds the database pools, the domain objects, the gRPC services and the background
+// jobs, and starts and stops them in order. news-server's main() and the integration tests start
+// the server through this class.
 
 #include <grpcpp/grpcpp.h>
 
-#include <atomic>
-#include <condition_variable>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/app/health_monitor.h"
 #include "server/app/metrics.h"
+#include "server/app/moderation_queue_gauge.h"
+#include "server/app/related_list_refresher.h"
+#include "server/app/view_flusher.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
 #include "server/domain/comment_board.h"
@@ -75,14 +76,14 @@ struct ServerOptions {
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
   CommentRules comment_rules;
   // In-memory caches of GetArticle by id and of first ListArticles pages
-  // (server/domain/article_cache.h): at most this many entries each, each served for at most
+  // (server/domain/response_cache.h): at most this many entries each, each served for at most
   // article_cache_ttl after it was read. 0 turns them off (the default here, so that tests read
   // their own writes; news-server turns them on).
   size_t article_cache_entries = 0;
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Seconds(1);
-  // How often the health monitor recounts the moderation queue for the
-  // news_moderation_queue_length gauge (at most once per health probe, every 500 ms).
+  // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
+  // most every 500 ms).
   absl::Duration moderation_queue_refresh_interval = absl::Seconds(5);
 };
 
@@ -106,32 +107,18 @@ class NewsServer {
   // ServerMetrics::AddSampledGauge and AddSampledCounter.
   ServerMetrics& metrics() { return *metrics_; }
 
-  // Stops accepting calls, gives in-flight calls up to `grace` to finish (then cancels them),
-  // and drains the database pool. Idempotent.
+  // Reports NOT_SERVING, stops accepting calls, gives in-flight calls up to `grace` to finish
+  // (then cancels them), writes the pending view counts and drains the database pools.
+  // Idempotent.
   void Shutdown(absl::Duration grace);
 
  private:
   NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetrics> metrics);
 
-  // Exposes both pools' queue length, busy connections and size as gauges.
-  void RegisterPoolGauges();
-  // The gauges of one pool, named `prefix`_queue_length etc.; `kind` starts their help texts.
-  void RegisterPoolGauges(const std::string& prefix, const std::string& kind,
-                          const db::DatabasePool& pool, int connections);
-  // Exposes the caches' hits and misses, the pending view counts and the moderation queue length.
-  void RegisterServiceMetrics();
-
-  // Reports SERVING on grpc.health.v1.Health only while the database answers, and refreshes
-  // moderation_queue_length_ on the same connection.
-  void MonitorDatabaseHealth();
-
-  // Writes pending view counts and visits every options_.view_flush_interval until stopped.
-  void FlushAudiencePeriodically();
-  // Writes pending view counts and visits through the write pool and waits for the outcome.
-  void FlushAudienceNow();
-  // Recomputes stale related lists every options_.related_refresh_interval until stopped.
-  void RefreshRelatedListsPeriodically();
-
+  // Start order: the members below are built top to bottom, then Start() starts the view
+  // flusher, the gRPC server, the moderation queue gauge, the related list refresher and the
+  // health monitor; Shutdown() stops
+  // them in the reverse order (docs/architecture.md says why), then the pools, then the metrics.
   const ServerOptions options_;
   // Before the pool: the pool reports to it.
   std::unique_ptr<ServerMetrics> metrics_;
@@ -152,15 +139,14 @@ class NewsServer {
   ModerationGrpcService moderation_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
-
-  std::mutex health_mutex_;
-  std::condition_variable health_wake_;
-  bool stopping_ = false;
-  std::thread health_thread_;
-  std::thread flush_thread_;
-  std::thread related_refresh_thread_;
-  // Pending comments as last counted by the health monitor; read by the metrics at scrape time.
-  std::atomic<int64_t> moderation_queue_length_{0};
+  // Background jobs.
+  ViewFlusher view_flusher_;
+  ModerationQueueGauge moderation_queue_gauge_;
+  // Null when --related_refresh_lists is 0.
+  std::unique_ptr<RelatedListRefresher> related_list_refresher_;
+  // Built once the gRPC server, whose health it reports, is running.
+  std::unique_ptr<HealthMonitor> health_monitor_;
+  bool shut_down_ = false;
 };
 
 }  // namespace news

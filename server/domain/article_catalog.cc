@@ -4,7 +4,8 @@
 
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
-#include "server/storage/taxonomy_store.h"
+#include "server/storage/category_store.h"
+#include "server/storage/source_store.h"
 #include "server/text/unicode_text.h"
 
 namespace news {
@@ -93,7 +94,7 @@ absl::StatusOr<v1::ListCategoriesResponse> ArticleCatalog::ListCategories(
     pqxx::connection& db) const {
   pqxx::nontransaction tx(db);
   v1::ListCategoriesResponse response;
-  for (auto& category : storage::TaxonomyStore(tx).ListCategories()) {
+  for (auto& category : storage::CategoryStore(tx).List()) {
     *response.add_categories() = std::move(category);
   }
   return response;
@@ -102,7 +103,7 @@ absl::StatusOr<v1::ListCategoriesResponse> ArticleCatalog::ListCategories(
 absl::StatusOr<v1::ListSourcesResponse> ArticleCatalog::ListSources(pqxx::connection& db) const {
   pqxx::nontransaction tx(db);
   v1::ListSourcesResponse response;
-  for (auto& source : storage::TaxonomyStore(tx).ListSources()) {
+  for (auto& source : storage::SourceStore(tx).List()) {
     *response.add_sources() = std::move(source);
   }
   return response;

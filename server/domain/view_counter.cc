@@ -51,7 +51,8 @@ void ViewCounter::Restore(const PendingViews& views) {
   }
 }
 
-absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views, SiteActivity& activity) {
+absl::Status WritePendingViewsAndVisits(pqxx::connection& db, ViewCounter& views,
+                                        SiteActivity& activity) {
   const ViewCounter::PendingViews pending = views.TakePending();
   const int64_t visits = activity.TakePendingVisits();
   if (pending.empty() && visits == 0) return absl::OkStatus();

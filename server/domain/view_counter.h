@@ -64,7 +64,8 @@ std::string FormatDayNumber(int64_t day);
 
 // Writes the pending views of `views` and pending visits of `activity` in one transaction on
 // `db`. On failure the counts are put back for the next flush and the error is returned.
-absl::Status FlushAudienceCounts(pqxx::connection& db, ViewCounter& views, SiteActivity& activity);
+absl::Status WritePendingViewsAndVisits(pqxx::connection& db, ViewCounter& views,
+                                        SiteActivity& activity);
 
 }  // namespace news
 

@@ -9,9 +9,10 @@
 #include "server/domain/related_news.h"
 #include "server/importer/portal_page_parser.h"
 #include "server/storage/article_store.h"
+#include "server/storage/category_store.h"
 #include "server/storage/prepared_statements.h"
 #include "server/storage/search_store.h"
-#include "server/storage/taxonomy_store.h"
+#include "server/storage/source_store.h"
 #include "server/text/search_document.h"
 #include "server/text/unicode_text.h"
 
@@ -48,7 +49,6 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
 
   storage::PrepareStatements(db);
   pqxx::work tx(db);
-  storage::TaxonomyStore taxonomy(tx);
   storage::ArticleStore articles(tx);
   storage::ImportedArticle article;
   article.import_key = import_key;
@@ -56,11 +56,11 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   article.summary = page->summary;
   article.body_paragraphs = page->body_paragraphs;
   article.author = page->author;
-  article.category_id =
-      taxonomy.EnsureCategory(text::Slugify(options.category_name), options.category_name);
+  article.category_id = storage::CategoryStore(tx).Ensure(text::Slugify(options.category_name),
+                                                          options.category_name);
   if (!page->source_label.empty()) {
     article.source_id =
-        taxonomy.EnsureSource(text::Slugify(page->source_label), page->source_label);
+        storage::SourceStore(tx).Ensure(text::Slugify(page->source_label), page->source_label);
   }
   if (!page->image_captions.empty()) article.cover_image_caption = page->image_captions.front();
   if (page->publish_time) article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);

@@ -14,9 +14,10 @@
 #include "absl/strings/str_join.h"
 #include "server/domain/comment_validation.h"
 #include "server/domain/related_news.h"
+#include "server/storage/category_store.h"
 #include "server/storage/corpus_store.h"
 #include "server/storage/prepared_statements.h"
-#include "server/storage/taxonomy_store.h"
+#include "server/storage/source_store.h"
 #include "server/text/search_document.h"
 #include "server/text/unicode_text.h"
 
@@ -399,12 +400,13 @@ absl::StatusOr<CorpusOutcome> GenerateCorpus(pqxx::connection& db, const CorpusO
           absl::StrCat("the corpus of seed ", options.seed, " is already in this database"));
     }
     with_comments = options.comments > 0 && corpus.HasCommentsTable();
-    storage::TaxonomyStore taxonomy(tx);
+    storage::CategoryStore categories(tx);
+    storage::SourceStore sources(tx);
     for (const auto& category : Categories()) {
-      category_ids.push_back(taxonomy.EnsureCategory(text::Slugify(category.name), category.name));
+      category_ids.push_back(categories.Ensure(text::Slugify(category.name), category.name));
     }
     for (const auto& source : Sources()) {
-      source_ids.push_back(taxonomy.EnsureSource(text::Slugify(source), source));
+      source_ids.push_back(sources.Ensure(text::Slugify(source), source));
     }
     tx.commit();
   }

@@ -2,11 +2,12 @@
 
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
+#include "server/storage/category_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/moderation_event_store.h"
 #include "server/storage/related_store.h"
 #include "server/storage/search_store.h"
-#include "server/storage/taxonomy_store.h"
+#include "server/storage/source_store.h"
 #include "server/storage/token_store.h"
 #include "server/storage/view_store.h"
 
@@ -14,7 +15,8 @@ namespace news::storage {
 
 void PrepareStatements(pqxx::connection& connection) {
   ArticleStore::Prepare(connection);
-  TaxonomyStore::Prepare(connection);
+  CategoryStore::Prepare(connection);
+  SourceStore::Prepare(connection);
   SearchStore::Prepare(connection);
   RelatedStore::Prepare(connection);
   ViewStore::Prepare(connection);

@@ -8,8 +8,8 @@
 #include "absl/time/time.h"
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/database_pool.h"
-#include "server/domain/article_cache.h"
 #include "server/domain/article_catalog.h"
+#include "server/domain/response_cache.h"
 #include "server/domain/view_counter.h"
 
 namespace news {
@@ -25,7 +25,7 @@ using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
 
 // news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog. GetArticle
 // counts a view in `views` for the calling client (transport/client_identity.h). GetArticle by id
-// and first feed pages go through `article_cache` and `feed_cache` (domain/article_cache.h):
+// and first feed pages go through `article_cache` and `feed_cache` (domain/response_cache.h):
 // answered from memory when they hold them, else by one database read per key shared by all
 // concurrent callers; a failed read fails every call waiting for it with its status.
 class ArticleGrpcService final : public ArticleServiceBase {

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_DOMAIN_ARTICLE_CACHE_H_
-#define NEWS_SERVER_DOMAIN_ARTICLE_CACHE_H_
+#ifndef NEWS_SERVER_DOMAIN_RESPONSE_CACHE_H_
+#define NEWS_SERVER_DOMAIN_RESPONSE_CACHE_H_
 
 // Bounded in-memory caches of ArticleService responses: mobile reads are hot-skewed (a few stories
 // and the first feed pages take most of them), so a few thousand entries answer most reads
@@ -247,4 +247,4 @@ using FeedPageCache = ResponseCache<std::string, std::string>;
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_DOMAIN_ARTICLE_CACHE_H_
+#endif  // NEWS_SERVER_DOMAIN_RESPONSE_CACHE_H_
