@@ -19,6 +19,7 @@
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/text_array.h"
 #include "server/storage/category_store.h"
+#include "server/storage/source_store.h"
 #include "server/storage/prepared_statements.h"
 #include "tests/support/error_details.h"
 #include "tests/support/test_postgres.h"
@@ -323,10 +324,11 @@ TEST_F(ArticleServiceTest, CombinedFiltersPageExactlyTheMatchingArticles) {
     pqxx::connection db(server_->database_url);
     storage::PrepareStatements(db);
     pqxx::work tx(db);
-    storage::TaxonomyStore taxonomy(tx);
+    storage::CategoryStore categories(tx);
+    storage::SourceStore sources(tx);
     for (const char* slug : {"ket-hop-a", "ket-hop-b"}) {
-      category_ids.push_back(taxonomy.EnsureCategory(slug, slug));
-      source_ids.push_back(taxonomy.EnsureSource(slug, slug));
+      category_ids.push_back(categories.Ensure(slug, slug));
+      source_ids.push_back(sources.Ensure(slug, slug));
     }
     for (int i = 0; i < 48; ++i) {
       Stored article;
