@@ -140,6 +140,10 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   server->RegisterServiceMetrics();
   server->health_thread_ = std::thread([s = server.get()] { s->MonitorDatabaseHealth(); });
   server->flush_thread_ = std::thread([s = server.get()] { s->FlushAudiencePeriodically(); });
+  NewsroomWorkerOptions newsroom;
+  newsroom.database_url = options.database_url;
+  newsroom.retention = options.change_log_retention;
+  server->newsroom_worker_ = std::make_unique<NewsroomWorker>(newsroom);
   spdlog::info("news-server listening on {} (port {}, {}); metrics on {}", options.listen_address,
                server->port_, options.tls_cert_file.empty() ? "plaintext" : "TLS",
                server->metrics_->port() == 0 ? std::string("(off)")
@@ -158,6 +162,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   }
   if (health_thread_.joinable()) health_thread_.join();
   if (flush_thread_.joinable()) flush_thread_.join();
+  if (newsroom_worker_) newsroom_worker_->Stop();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

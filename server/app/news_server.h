@@ -17,6 +17,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "server/app/metrics.h"
+#include "server/app/newsroom_worker.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
 #include "server/domain/comment_board.h"
@@ -76,6 +77,8 @@ struct ServerOptions {
   size_t article_cache_entries = 0;
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Seconds(1);
+  // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
+  absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the health monitor recounts the moderation queue for the
   // news_moderation_queue_length gauge (at most once per health probe, every 500 ms).
   absl::Duration moderation_queue_refresh_interval = absl::Seconds(5);
@@ -151,6 +154,8 @@ class NewsServer {
   bool stopping_ = false;
   std::thread health_thread_;
   std::thread flush_thread_;
+  // The change-log sequencer, scheduler and pruning.
+  std::unique_ptr<NewsroomWorker> newsroom_worker_;
   // Pending comments as last counted by the health monitor; read by the metrics at scrape time.
   std::atomic<int64_t> moderation_queue_length_{0};
 };

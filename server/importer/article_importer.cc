@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/domain/article_lifecycle.h"
 #include "server/domain/related_news.h"
 #include "server/importer/portal_page_parser.h"
 #include "server/storage/article_store.h"
@@ -63,7 +64,10 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
         taxonomy.EnsureSource(text::Slugify(page->source_label), page->source_label);
   }
   if (!page->image_captions.empty()) article.cover_image_caption = page->image_captions.front();
-  if (page->publish_time) article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
+  if (page->publish_time) {
+    article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
+    article.state = StateForPublishTime(*page->publish_time, absl::Now());
+  }
   article.view_count = page->view_count.value_or(0);
   article.comment_count = page->comment_count.value_or(0);
   article.slug = ChooseSlug(articles, article.title, import_key);
@@ -76,7 +80,7 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   IndexRelatedNews(tx, ArticleText{result.id, std::move(words), article.category_id, article.tags},
                    result.created);
   tx.commit();
-  return ImportOutcome{result.id, article.slug, result.created};
+  return ImportOutcome{result.id, article.slug, result.created, result.state};
 }
 
 }  // namespace news::importer
