@@ -24,7 +24,7 @@ constexpr absl::Duration kHealthCheckInterval = absl::Milliseconds(500);
 // Services whose health grpc.health.v1.Health reports, besides the server as a whole ("").
 constexpr const char* kHealthReportedServices[] = {
     "news.v1.ArticleService", "news.v1.CommentService", "news.v1.ModerationService",
-    "news.v1.DiscoveryService"};
+    "news.v1.DiscoveryService", "news.v1.EditorialService"};
 
 absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -93,7 +93,9 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       comment_board_(options.comment_rules, page_tokens_),
       comment_service_(comment_board_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
-      moderation_service_(moderation_desk_, write_pool_) {}
+      moderation_service_(moderation_desk_, write_pool_),
+      editorial_desk_(page_tokens_),
+      editorial_service_(editorial_desk_, write_pool_) {}
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(options);
@@ -129,6 +131,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->discovery_service_);
   builder.RegisterService(&server->comment_service_);
   builder.RegisterService(&server->moderation_service_);
+  builder.RegisterService(&server->editorial_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));

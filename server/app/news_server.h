@@ -22,6 +22,7 @@
 #include "server/domain/article_catalog.h"
 #include "server/domain/comment_board.h"
 #include "server/domain/discovery_catalog.h"
+#include "server/domain/editorial_desk.h"
 #include "server/domain/moderation_desk.h"
 #include "server/domain/pagination.h"
 #include "server/domain/site_activity.h"
@@ -29,6 +30,7 @@
 #include "server/transport/article_grpc_service.h"
 #include "server/transport/comment_grpc_service.h"
 #include "server/transport/discovery_grpc_service.h"
+#include "server/transport/editorial_grpc_service.h"
 #include "server/transport/moderation_grpc_service.h"
 
 namespace news {
@@ -146,6 +148,8 @@ class NewsServer {
   CommentGrpcService comment_service_;
   ModerationDesk moderation_desk_;
   ModerationGrpcService moderation_service_;
+  EditorialDesk editorial_desk_;
+  EditorialGrpcService editorial_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 

@@ -45,8 +45,8 @@ ArticleState StateForPublishTime(absl::Time publish_time, absl::Time now) {
 absl::Status CheckArticleAction(ArticleState from, ArticleAction action) {
   if (Allowed(from, action)) return absl::OkStatus();
   return WithErrorReason(
-      absl::FailedPreconditionError(absl::StrCat("a ", ArticleStateName(from),
-                                                 " article cannot be ", ActionName(action))),
+      absl::FailedPreconditionError(absl::StrCat("an article that is ", ArticleStateName(from),
+                                                 " cannot be ", ActionName(action))),
       "ARTICLE_STATE_CONFLICT");
 }
 
