@@ -161,8 +161,8 @@ int RunPublish(const Connection& connection, const CommandArgs& args) {
   if (!at.empty()) {
     absl::Time time;
     std::string error;
-    if (!absl::ParseTime("%Y-%m-%d %H:%M", at, absl::FixedTimeZone(kVietnamUtcOffsetSeconds),
-                         &time, &error)) {
+    if (!absl::ParseTime("%Y-%m-%d %H:%M", at, absl::FixedTimeZone(kVietnamUtcOffsetSeconds), &time,
+                         &error)) {
       return PrintUsageError(absl::InvalidArgumentError(
           absl::StrCat("--at must be \"YYYY-MM-DD HH:MM\" (Vietnamese local time): ", error)));
     }
@@ -233,7 +233,10 @@ std::vector<Command> EditorialCommands() {
        {"at", "etag"},
        {"ID"},
        RunPublish},
-      {"retract", "editor: withdraw an article with a reason", {"etag"}, {"ID", "REASON"},
+      {"retract",
+       "editor: withdraw an article with a reason",
+       {"etag"},
+       {"ID", "REASON"},
        RunRetract},
       {"delete", "editor: delete a draft or retracted article", {"etag"}, {"ID"}, RunDelete},
   };

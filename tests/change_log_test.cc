@@ -100,8 +100,7 @@ TEST_F(ChangeLogTest, ArticleTransitionsAreLoggedOnlyWhenReadersCanSeeThem) {
   Exec(absl::StrCat("UPDATE articles SET title = 'Nháp 2' WHERE id = ", draft));
   Exec(absl::StrCat("UPDATE articles SET status = 'scheduled' WHERE id = ", draft));
   Exec(absl::StrCat("UPDATE articles SET status = 'deleted' WHERE id = ", draft));
-  EXPECT_EQ(KindsFor(draft),
-            (std::vector<std::string>{"article.published", "article.retracted"}));
+  EXPECT_EQ(KindsFor(draft), (std::vector<std::string>{"article.published", "article.retracted"}));
 }
 
 TEST_F(ChangeLogTest, CommentApprovalsEditsAndRemovalsAreLogged) {
@@ -113,8 +112,8 @@ TEST_F(ChangeLogTest, CommentApprovalsEditsAndRemovalsAreLogged) {
   request.set_body("Bài viết rất hay, cảm ơn tác giả.");
   request.set_request_id("change-log-comment-1");
   v1::Comment comment;
-  ASSERT_TRUE(comments->CreateComment(testing::ClientContext("client-a").get(), request, &comment)
-                  .ok());
+  ASSERT_TRUE(
+      comments->CreateComment(testing::ClientContext("client-a").get(), request, &comment).ok());
   // Post-moderation: approved at once.
   Exec(absl::StrCat("UPDATE comments SET body = 'Đã sửa nội dung.' WHERE id = ", comment.id()));
   Exec(absl::StrCat("UPDATE comments SET like_count = 3 WHERE id = ", comment.id()));
@@ -171,8 +170,9 @@ TEST_F(ChangeLogTest, FollowerSeesEveryChangeInCommitOrderWhileWritersRace) {
       }
       if (last_round) break;
       // After the writers finish, read until every change is stamped, then once more.
-      if (done && tx.exec("SELECT count(*) FROM change_log WHERE position IS NULL")[0][0]
-                          .as<int64_t>() == 0) {
+      if (done &&
+          tx.exec("SELECT count(*) FROM change_log WHERE position IS NULL")[0][0].as<int64_t>() ==
+              0) {
         last_round = true;
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));

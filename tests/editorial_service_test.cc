@@ -100,8 +100,7 @@ class EditorialServiceTest : public ::testing::Test {
     v1::PublishArticleRequest request;
     request.set_id(id);
     if (at) {
-      *request.mutable_publish_time() =
-          TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*at));
+      *request.mutable_publish_time() = TimeUtil::MicrosecondsToTimestamp(absl::ToUnixMicros(*at));
     }
     return stub_->PublishArticle(AdminContext(editor_token_).get(), request, out);
   }
@@ -189,8 +188,8 @@ TEST_F(EditorialServiceTest, EditorsAndAdminsMayModeratorsAndStrangersMayNot) {
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(Create(Draft("Không có quyền"), "roles-1", &created, "nmt_forged").error_code(),
             grpc::StatusCode::UNAUTHENTICATED);
-  const grpc::Status moderator = Create(Draft("Không có quyền"), "roles-1", &created,
-                                        moderator_token_);
+  const grpc::Status moderator =
+      Create(Draft("Không có quyền"), "roles-1", &created, moderator_token_);
   EXPECT_EQ(moderator.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(testing::ErrorReason(moderator), "EDITOR_ROLE_REQUIRED");
   EXPECT_TRUE(Create(Draft("Quản trị viết bài"), "roles-2", &created, admin_token_).ok());
@@ -200,9 +199,10 @@ TEST_F(EditorialServiceTest, EditorsAndAdminsMayModeratorsAndStrangersMayNot) {
   auto moderation = v1::ModerationService::NewStub(server_->channel);
   v1::ListModerationQueueRequest queue_request;
   v1::ListModerationQueueResponse queue;
-  EXPECT_EQ(moderation->ListModerationQueue(AdminContext(editor_token_).get(), queue_request, &queue)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  const grpc::Status editor_moderating =
+      moderation->ListModerationQueue(AdminContext(editor_token_).get(), queue_request, &queue);
+  EXPECT_EQ(editor_moderating.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(testing::ErrorReason(editor_moderating), "MODERATOR_ROLE_REQUIRED");
 
   // Every call is audited under the token's name.
   v1::ListModerationEventsRequest events_request;
@@ -259,7 +259,7 @@ TEST_F(EditorialServiceTest, InvalidFieldsAreNamed) {
   v1::EditorialArticle article = Draft("");
   article.set_category_id(999999);
   article.mutable_cover_image()->set_url("ftp://x");
-  article.add_blocks();  // no kind
+  article.add_blocks();         // no kind
   article.add_tags("thoi-su");  // repeated
   v1::EditorialArticle out;
   const grpc::Status status = Create(article, "invalid-1", &out);
@@ -339,8 +339,7 @@ TEST_F(EditorialServiceTest, EveryTransitionAllowedAndRefused) {
       if (action == "publish") status = Publish(article.id(), &out);
       if (action == "unpublish") status = Unpublish(article.id(), &out);
       if (action == "delete") status = Delete(article.id(), &out);
-      const bool ok = std::find(from_states.begin(), from_states.end(), state) !=
-                      from_states.end();
+      const bool ok = std::find(from_states.begin(), from_states.end(), state) != from_states.end();
       if (ok) {
         ASSERT_TRUE(status.ok()) << status.error_message();
         const std::string expected = after.count(action) ? after.at(action) : state;
@@ -403,18 +402,18 @@ TEST_F(EditorialServiceTest, PublishedArticleReachesReadersAndRetractionTakesItO
 
   ASSERT_TRUE(Delete(story.id(), &out).ok());
   EXPECT_EQ(out.status(), v1::ARTICLE_STATUS_DELETED);
-  EXPECT_EQ(ChangeKinds(story.id()),
-            (std::vector<std::string>{"article.published", "article.retracted",
-                                      "article.deleted"}));
+  EXPECT_EQ(
+      ChangeKinds(story.id()),
+      (std::vector<std::string>{"article.published", "article.retracted", "article.deleted"}));
 
   // An update of a published article is re-indexed: search finds the new title.
   v1::EditorialArticle updated;
   ASSERT_TRUE(
       UpdateTitle(follow_up.id(), "Nước rút, người dân miền Trung dọn dẹp nhà cửa", "", &updated)
           .ok());
-  EXPECT_TRUE(testing::ObserveArticle(server_->channel, follow_up.id(), follow_up.slug(),
-                                      "don dep nha cua")
-                  .in_search);
+  EXPECT_TRUE(
+      testing::ObserveArticle(server_->channel, follow_up.id(), follow_up.slug(), "don dep nha cua")
+          .in_search);
   EXPECT_EQ(ChangeKinds(follow_up.id()),
             (std::vector<std::string>{"article.published", "article.updated"}));
 }
@@ -432,9 +431,9 @@ TEST_F(EditorialServiceTest, ScheduledThroughTheApiAppearsByItselfAndReschedulin
   reschedule.mutable_update_mask()->add_paths("publish_time");
   ASSERT_TRUE(stub_->UpdateArticle(AdminContext(editor_token_).get(), reschedule, &out).ok());
   EXPECT_EQ(out.status(), v1::ARTICLE_STATUS_SCHEDULED);
-  EXPECT_EQ(testing::ObserveArticle(server_->channel, article.id(), article.slug(), "hen gio")
-                .get_by_id,
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      testing::ObserveArticle(server_->channel, article.id(), article.slug(), "hen gio").get_by_id,
+      grpc::StatusCode::NOT_FOUND);
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (absl::Now() < deadline && Get(article.id()).status() != v1::ARTICLE_STATUS_PUBLISHED) {
     std::this_thread::sleep_for(std::chrono::milliseconds(50));

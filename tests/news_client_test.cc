@@ -265,8 +265,7 @@ TEST_F(NewsClientTest, EditorWritesSchedulesPublishesRetractsAndDeletesAStory) {
   EXPECT_TRUE(absl::StrContains(written.output, "/bao-so-9-do-bo-mien-trung")) << written.output;
   const std::string id = written.output.substr(1, written.output.find(' ') - 1);
 
-  const ClientRun scheduled =
-      RunClient(absl::StrCat("publish ", id, " --at=\"2099-01-01 08:00\""));
+  const ClientRun scheduled = RunClient(absl::StrCat("publish ", id, " --at=\"2099-01-01 08:00\""));
   EXPECT_TRUE(absl::StrContains(scheduled.output, "[scheduled]")) << scheduled.output;
   EXPECT_TRUE(absl::StrContains(scheduled.output, "01/01/2099 08:00")) << scheduled.output;
   EXPECT_TRUE(absl::StrContains(RunClient("desk --status=scheduled").output, "Bão số 9"));

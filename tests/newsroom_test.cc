@@ -11,6 +11,7 @@
 #include <string>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
@@ -107,6 +108,18 @@ TEST_F(NewsroomTest, PageDatedInTheFutureIsScheduledAndInvisibleEverywhere) {
   EXPECT_TRUE(seen.is_neighbour);
 }
 
+TEST_F(NewsroomTest, ImportedPageIsServedAsBlocksWithItsImageCaption) {
+  const importer::ImportOutcome outcome = ImportDated("blocks-page", kSampleDateLine);
+  auto stub = v1::ArticleService::NewStub(server_->channel);
+  v1::GetArticleRequest request;
+  request.set_id(outcome.article_id);
+  v1::Article article;
+  ASSERT_TRUE(stub->GetArticle(testing::ContextWithDeadline().get(), request, &article).ok());
+  ASSERT_EQ(article.blocks_size(), article.body_paragraphs_size() + 1);
+  EXPECT_TRUE(absl::StartsWith(article.blocks(0).image().caption(), "Đồng chí Lò Văn Mừng"));
+  EXPECT_EQ(article.blocks(1).paragraph().text(), article.body_paragraphs(0));
+}
+
 TEST_F(NewsroomTest, ReimportingFollowsTheDateButNeverResurrectsAnEditorsState) {
   importer::ImportOutcome outcome = ImportDated("moving-page", "Thứ hai - 01/01/2029 08:00");
   ASSERT_EQ(outcome.state, ArticleState::kScheduled);
@@ -181,8 +194,7 @@ bool WaitForFeed(const std::shared_ptr<grpc::Channel>& channel, int64_t id, bool
 }
 
 // The number of stamped changes of `kind` for the article, once every change is stamped.
-int64_t CountChanges(const std::string& database_url, int64_t article_id,
-                     const std::string& kind) {
+int64_t CountChanges(const std::string& database_url, int64_t article_id, const std::string& kind) {
   pqxx::connection db(database_url);
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
   while (absl::Now() < deadline) {

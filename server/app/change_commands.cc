@@ -21,10 +21,10 @@ class StampListener : public pqxx::notification_receiver {
 };
 
 void Print(const storage::Change& change) {
-  std::printf("%lld %s %s article=%lld", static_cast<long long>(change.position),
-              absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", change.change_time, absl::UTCTimeZone())
-                  .c_str(),
-              change.kind.c_str(), static_cast<long long>(change.article_id));
+  std::printf(
+      "%lld %s %s article=%lld", static_cast<long long>(change.position),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", change.change_time, absl::UTCTimeZone()).c_str(),
+      change.kind.c_str(), static_cast<long long>(change.article_id));
   if (change.comment_id != 0) {
     std::printf(" comment=%lld", static_cast<long long>(change.comment_id));
   }

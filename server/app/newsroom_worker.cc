@@ -84,10 +84,9 @@ void NewsroomWorker::Run() {
     }
     lock.lock();
     // After a failure (the database is away) retry once a second rather than every tick.
-    wake_.wait_for(lock,
-                   absl::ToChronoMilliseconds(failed ? absl::Seconds(1)
-                                                     : options_.sequencer_interval),
-                   [this] { return stopping_; });
+    wake_.wait_for(
+        lock, absl::ToChronoMilliseconds(failed ? absl::Seconds(1) : options_.sequencer_interval),
+        [this] { return stopping_; });
   }
 }
 

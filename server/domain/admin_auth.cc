@@ -75,13 +75,12 @@ absl::StatusOr<AdminPrincipal> Authenticate(pqxx::transaction_base& tx,
   absl::StatusOr<AdminRole> role = ParseAdminRole(record->role);
   if (!role.ok()) return Unauthenticated();
   if (*role != required && *role != AdminRole::kAdmin) {
-    return WithErrorReason(
-        absl::PermissionDeniedError(absl::StrCat("token '", record->name, "' has role ",
-                                                 AdminRoleName(*role), "; this needs ",
-                                                 AdminRoleName(required))),
-        required == AdminRole::kEditor ? "EDITOR_ROLE_REQUIRED"
-        : required == AdminRole::kAdmin ? "ADMIN_ROLE_REQUIRED"
-                                        : "MODERATOR_ROLE_REQUIRED");
+    return WithErrorReason(absl::PermissionDeniedError(absl::StrCat(
+                               "token '", record->name, "' has role ", AdminRoleName(*role),
+                               "; this needs ", AdminRoleName(required))),
+                           required == AdminRole::kEditor  ? "EDITOR_ROLE_REQUIRED"
+                           : required == AdminRole::kAdmin ? "ADMIN_ROLE_REQUIRED"
+                                                           : "MODERATOR_ROLE_REQUIRED");
   }
   return AdminPrincipal{record->id, record->name, *role};
 }

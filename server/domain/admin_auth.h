@@ -32,8 +32,8 @@ struct AdminPrincipal {
 };
 
 // Checks an `authorization` metadata value ("Bearer <token>") against the live tokens and the
-// role an RPC needs (admin includes moderator and editor). Unauthenticated when the value is missing,
-// malformed, unknown or revoked; PermissionDenied when the token's role is not enough.
+// role an RPC needs (admin includes moderator and editor). Unauthenticated when the value is
+// missing, malformed, unknown or revoked; PermissionDenied when the token's role is not enough.
 absl::StatusOr<AdminPrincipal> Authenticate(pqxx::transaction_base& tx,
                                             absl::string_view authorization, AdminRole required);
 

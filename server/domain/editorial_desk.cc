@@ -50,8 +50,8 @@ constexpr int kCreateLockNamespace = 7303;
 // Every path UpdateArticle accepts, in EditorialArticle's field order.
 const std::vector<std::string>& EditablePaths() {
   static const auto* paths = new std::vector<std::string>{
-      "slug",        "title",  "summary",  "author",       "category_id", "source_id",
-      "tags",        "cover_image", "blocks", "breaking", "publish_time", "expire_time"};
+      "slug", "title",       "summary", "author",   "category_id",  "source_id",
+      "tags", "cover_image", "blocks",  "breaking", "publish_time", "expire_time"};
   return *paths;
 }
 
@@ -137,8 +137,8 @@ void CheckBlocks(FieldViolations& violations,
     const std::string field = absl::StrCat("article.blocks[", i, "]");
     switch (block.block_case()) {
       case v1::ArticleBlock::kParagraph:
-        CheckText(violations, field + ".paragraph.text",
-                  *block.mutable_paragraph()->mutable_text(), kMaxBlockTextChars, true, true);
+        CheckText(violations, field + ".paragraph.text", *block.mutable_paragraph()->mutable_text(),
+                  kMaxBlockTextChars, true, true);
         break;
       case v1::ArticleBlock::kHeading:
         CheckText(violations, field + ".heading.text", *block.mutable_heading()->mutable_text(),
@@ -166,8 +166,7 @@ void CheckBlocks(FieldViolations& violations,
 }
 
 bool IsSlug(absl::string_view slug) {
-  if (slug.empty() || slug.size() > kMaxSlugChars || slug.front() == '-' ||
-      slug.back() == '-') {
+  if (slug.empty() || slug.size() > kMaxSlugChars || slug.front() == '-' || slug.back() == '-') {
     return false;
   }
   return std::all_of(slug.begin(), slug.end(), [](char c) {
@@ -183,8 +182,8 @@ absl::Status ValidateFields(pqxx::transaction_base& tx, v1::EditorialArticle& ar
   const std::set<std::string> named(paths.begin(), paths.end());
   auto has = [&named](const char* path) { return named.count(path) > 0; };
   if (has("slug") && !article.slug().empty() && !IsSlug(article.slug())) {
-    violations.Add("article.slug", absl::StrCat("must be 1 to ", kMaxSlugChars,
-                                                " of a-z, 0-9 and inner hyphens"));
+    violations.Add("article.slug",
+                   absl::StrCat("must be 1 to ", kMaxSlugChars, " of a-z, 0-9 and inner hyphens"));
   }
   if (has("title")) {
     CheckText(violations, "article.title", *article.mutable_title(), kMaxTitleChars, true);
@@ -199,9 +198,8 @@ absl::Status ValidateFields(pqxx::transaction_base& tx, v1::EditorialArticle& ar
   storage::TaxonomyStore taxonomy(tx);
   if (has("category_id")) {
     const std::vector<v1::Category> categories = taxonomy.ListCategories();
-    if (std::none_of(categories.begin(), categories.end(), [&](const v1::Category& c) {
-          return c.id() == article.category_id();
-        })) {
+    if (std::none_of(categories.begin(), categories.end(),
+                     [&](const v1::Category& c) { return c.id() == article.category_id(); })) {
       violations.Add("article.category_id", "must be the id of a category (ListCategories)");
     }
   }
@@ -246,9 +244,9 @@ absl::StatusOr<std::string> ChooseSlug(storage::EditorialStore& store,
                                        const v1::EditorialArticle& article) {
   if (!article.slug().empty()) {
     if (store.SlugTaken(article.slug(), article.id())) {
-      return WithErrorReason(absl::AlreadyExistsError(absl::StrCat(
-                                 "another article has slug '", article.slug(), "'")),
-                             "SLUG_TAKEN");
+      return WithErrorReason(
+          absl::AlreadyExistsError(absl::StrCat("another article has slug '", article.slug(), "'")),
+          "SLUG_TAKEN");
     }
     return article.slug();
   }
@@ -268,13 +266,16 @@ absl::StatusOr<std::string> ChooseSlug(storage::EditorialStore& store,
 void Reindex(pqxx::transaction_base& tx, const v1::EditorialArticle& article, bool first_time) {
   const std::vector<std::string> paragraphs =
       storage::BlockParagraphs({article.blocks().begin(), article.blocks().end()});
-  text::ArticleWords words = text::SplitArticleWords(article.title(), article.summary(), paragraphs);
+  text::ArticleWords words =
+      text::SplitArticleWords(article.title(), article.summary(), paragraphs);
   storage::SearchStore(tx).SetDocument(
       article.id(),
-      text::SearchDocument(words, absl::FromUnixMicros(
-                                      TimeUtil::TimestampToMicroseconds(article.publish_time()))));
+      text::SearchDocument(
+          words, absl::FromUnixMicros(TimeUtil::TimestampToMicroseconds(article.publish_time()))));
   IndexRelatedNews(tx,
-                   ArticleText{article.id(), std::move(words), article.category_id(),
+                   ArticleText{article.id(),
+                               std::move(words),
+                               article.category_id(),
                                {article.tags().begin(), article.tags().end()}},
                    first_time);
 }
@@ -341,10 +342,10 @@ absl::StatusOr<std::vector<std::string>> MaskPaths(const v1::UpdateArticleReques
   const v1::EditorialArticle& a = request.article();
   std::vector<std::string> paths;
   if (request.update_mask().paths_size() == 0) {
-    const bool set[] = {!a.slug().empty(),    !a.title().empty(),     !a.summary().empty(),
-                        !a.author().empty(),  a.category_id() != 0,   a.source_id() != 0,
-                        a.tags_size() > 0,    a.has_cover_image(),    a.blocks_size() > 0,
-                        a.breaking(),         a.has_publish_time(),   a.has_expire_time()};
+    const bool set[] = {!a.slug().empty(),   !a.title().empty(),   !a.summary().empty(),
+                        !a.author().empty(), a.category_id() != 0, a.source_id() != 0,
+                        a.tags_size() > 0,   a.has_cover_image(),  a.blocks_size() > 0,
+                        a.breaking(),        a.has_publish_time(), a.has_expire_time()};
     for (size_t i = 0; i < EditablePaths().size(); ++i) {
       if (set[i]) paths.push_back(EditablePaths()[i]);
     }
@@ -352,8 +353,7 @@ absl::StatusOr<std::vector<std::string>> MaskPaths(const v1::UpdateArticleReques
   }
   for (const std::string& path : request.update_mask().paths()) {
     if (path == "*") return EditablePaths();
-    if (std::find(EditablePaths().begin(), EditablePaths().end(), path) ==
-        EditablePaths().end()) {
+    if (std::find(EditablePaths().begin(), EditablePaths().end(), path) == EditablePaths().end()) {
       return InvalidFieldError("update_mask", absl::StrCat("'", path, "' cannot be updated"));
     }
     paths.push_back(path);
@@ -469,18 +469,16 @@ absl::StatusOr<v1::EditorialArticle> EditorialDesk::UpdateArticle(
       article.publish_time() != record->article.publish_time();
   if (reschedules && record->state != ArticleState::kScheduled &&
       record->state != ArticleState::kPublished) {
-    return WithErrorReason(
-        absl::FailedPreconditionError(absl::StrCat(
-            "the publish time of a ", ArticleStateName(record->state),
-            " article is set by PublishArticle")),
-        "ARTICLE_STATE_CONFLICT");
+    return WithErrorReason(absl::FailedPreconditionError(absl::StrCat(
+                               "the publish time of a ", ArticleStateName(record->state),
+                               " article is set by PublishArticle")),
+                           "ARTICLE_STATE_CONFLICT");
   }
   std::vector<std::string> checked = *paths;
   // A new publish time must still precede the expire time.
   if (reschedules) checked.push_back("expire_time");
   if (absl::Status valid = ValidateFields(tx, article, checked); !valid.ok()) return valid;
-  if (std::find(paths->begin(), paths->end(), "slug") != paths->end() ||
-      article.slug().empty()) {
+  if (std::find(paths->begin(), paths->end(), "slug") != paths->end() || article.slug().empty()) {
     absl::StatusOr<std::string> slug = ChooseSlug(store, article);
     if (!slug.ok()) return slug.status();
     article.set_slug(*slug);
@@ -496,9 +494,9 @@ absl::StatusOr<v1::EditorialArticle> EditorialDesk::UpdateArticle(
   v1::EditorialArticle updated = Reread(store, article.id());
   Reindex(tx, updated, /*first_time=*/false);
   Audit(tx, *principal, "ARTICLE_UPDATE", article.id(), "",
-        absl::StrCat("fields ", absl::StrJoin(*paths, ","),
-                     state != record->state ? absl::StrCat("; ", Transition(record->state, state))
-                                            : ""));
+        absl::StrCat(
+            "fields ", absl::StrJoin(*paths, ","),
+            state != record->state ? absl::StrCat("; ", Transition(record->state, state)) : ""));
   tx.commit();
   return updated;
 }
@@ -534,9 +532,8 @@ absl::StatusOr<v1::EditorialArticle> EditorialDesk::PublishArticle(
   v1::EditorialArticle published = Reread(store, request.id());
   // The search document marks the publish time.
   Reindex(tx, published, /*first_time=*/false);
-  Audit(tx, *principal,
-        state == ArticleState::kScheduled ? "ARTICLE_SCHEDULE" : "ARTICLE_PUBLISH", request.id(),
-        "", Transition(record->state, state));
+  Audit(tx, *principal, state == ArticleState::kScheduled ? "ARTICLE_SCHEDULE" : "ARTICLE_PUBLISH",
+        request.id(), "", Transition(record->state, state));
   tx.commit();
   return published;
 }

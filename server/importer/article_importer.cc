@@ -37,6 +37,23 @@ std::string ChooseSlug(storage::ArticleStore& articles, const std::string& title
   return absl::StrFormat("%s-%08x", base, StableHash(import_key));
 }
 
+// The body as typed blocks: its paragraphs, with an image block (caption only: the dumps keep no
+// image addresses) where each captioned image stood.
+std::vector<v1::ArticleBlock> PageBlocks(const ParsedPage& page) {
+  std::vector<v1::ArticleBlock> blocks;
+  size_t caption = 0;
+  for (size_t i = 0; i <= page.body_paragraphs.size(); ++i) {
+    for (; caption < page.image_captions.size() && page.image_caption_positions[caption] <= i;
+         ++caption) {
+      blocks.emplace_back().mutable_image()->set_caption(page.image_captions[caption]);
+    }
+    if (i < page.body_paragraphs.size()) {
+      blocks.emplace_back().mutable_paragraph()->set_text(page.body_paragraphs[i]);
+    }
+  }
+  return blocks;
+}
+
 }  // namespace
 
 absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::string_view file_path,
@@ -64,6 +81,7 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
         taxonomy.EnsureSource(text::Slugify(page->source_label), page->source_label);
   }
   if (!page->image_captions.empty()) article.cover_image_caption = page->image_captions.front();
+  article.blocks = PageBlocks(*page);
   if (page->publish_time) {
     article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
     article.state = StateForPublishTime(*page->publish_time, absl::Now());

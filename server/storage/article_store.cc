@@ -32,7 +32,9 @@ std::string ArticleWithNeighboursQuery(absl::string_view key_condition) {
       "SELECT * FROM (SELECT ", kArticleSummaryColumns,
       ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint,"
       " a.status::text, a.category_id AS cur_category_id, a.publish_time AS cur_publish_time,"
-      " a.id AS cur_id, ", BlocksColumn("a"), ", a.breaking, a.cover_image_credit,"
+      " a.id AS cur_id, ",
+      BlocksColumn("a"),
+      ", a.breaking, a.cover_image_credit,"
       " (extract(epoch FROM a.expire_time) * 1000000)::bigint FROM ",
       // Expired articles stay readable by id and slug (docs/newsroom.md), in no list.
       kArticleSummaryFrom, " WHERE a.status IN ('published', 'expired') AND ", key_condition,
@@ -113,9 +115,8 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " source_id, category_id, tags, cover_image_caption, publish_time, view_count,"
           " comment_count, status, body_blocks) VALUES ($1, $2, $3, $4, $5::text[], $6,"
           " NULLIF($7::bigint, 0), $8, $9::text[], $10, CASE WHEN $11 THEN ",
-          MicrosParam(12),
-          " ELSE now() END, $13, $14, $15::article_status, ",
-          BlocksFromParam(16), ")"
+          MicrosParam(12), " ELSE now() END, $13, $14, $15::article_status, ", BlocksFromParam(16),
+          ")"
           " ON CONFLICT (import_key) DO UPDATE SET title = EXCLUDED.title,"
           " summary = EXCLUDED.summary, body_paragraphs = EXCLUDED.body_paragraphs,"
           " author = EXCLUDED.author, source_id = EXCLUDED.source_id,"

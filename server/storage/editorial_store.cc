@@ -85,8 +85,7 @@ void EditorialStore::Prepare(pqxx::connection& connection) {
   connection.prepare("editorial_find_for_update", SelectColumns() + "WHERE a.id = $1 FOR UPDATE");
   connection.prepare("editorial_find_by_request_key",
                      "SELECT id FROM articles WHERE create_request_key = $1");
-  connection.prepare("editorial_slug_taken",
-                     "SELECT 1 FROM articles WHERE slug = $1 AND id <> $2");
+  connection.prepare("editorial_slug_taken", "SELECT 1 FROM articles WHERE slug = $1 AND id <> $2");
   connection.prepare("editorial_slugs_like",
                      "SELECT slug FROM articles WHERE slug = $1 OR slug LIKE $1 || '-%'");
   connection.prepare(
@@ -96,8 +95,7 @@ void EditorialStore::Prepare(pqxx::connection& connection) {
                    " body_paragraphs, breaking, expire_time, status, publish_time,"
                    " create_request_key) VALUES ($1, $2, $3, $4, $5, NULLIF($6::bigint, 0),"
                    " $7::text[], $8, $9, $10, ",
-                   BlocksFromParam(11),
-                   ", $12::text[], $13, CASE WHEN $14 THEN ", MicrosParam(15),
+                   BlocksFromParam(11), ", $12::text[], $13, CASE WHEN $14 THEN ", MicrosParam(15),
                    " END, 'draft', now(), $16) RETURNING id"));
   connection.prepare(
       "editorial_write_fields",
@@ -110,20 +108,18 @@ void EditorialStore::Prepare(pqxx::connection& connection) {
                    " publish_time = ",
                    MicrosParam(15), ", expire_time = CASE WHEN $16 THEN ", MicrosParam(17),
                    " END, revision = revision + 1, update_time = now() WHERE id = $1"));
-  connection.prepare(
-      "editorial_set_state",
-      absl::StrCat("UPDATE articles SET status = $2::article_status,"
-                   " publish_time = CASE WHEN $3 THEN ",
-                   MicrosParam(4),
-                   " ELSE publish_time END, retract_reason = $5,"
-                   " delete_time = CASE WHEN $2 = 'deleted' THEN now() END,"
-                   " revision = revision + 1, update_time = now() WHERE id = $1"));
+  connection.prepare("editorial_set_state",
+                     absl::StrCat("UPDATE articles SET status = $2::article_status,"
+                                  " publish_time = CASE WHEN $3 THEN ",
+                                  MicrosParam(4),
+                                  " ELSE publish_time END, retract_reason = $5,"
+                                  " delete_time = CASE WHEN $2 = 'deleted' THEN now() END,"
+                                  " revision = revision + 1, update_time = now() WHERE id = $1"));
   connection.prepare("editorial_list_all",
                      SelectColumns() + "WHERE a.id < $1 ORDER BY a.id DESC LIMIT $2");
-  connection.prepare("editorial_list_state",
-                     SelectColumns() +
-                         "WHERE a.status = $3::article_status AND a.id < $1"
-                         " ORDER BY a.id DESC LIMIT $2");
+  connection.prepare("editorial_list_state", SelectColumns() +
+                                                 "WHERE a.status = $3::article_status AND a.id < $1"
+                                                 " ORDER BY a.id DESC LIMIT $2");
 }
 
 std::optional<EditorialRecord> EditorialStore::Find(int64_t id, bool for_update) {
@@ -151,24 +147,22 @@ std::vector<std::string> EditorialStore::SlugsLike(const std::string& base) {
   return slugs;
 }
 
-int64_t EditorialStore::InsertDraft(const v1::EditorialArticle& a,
-                                    const std::string& request_key) {
+int64_t EditorialStore::InsertDraft(const v1::EditorialArticle& a, const std::string& request_key) {
   const std::vector<v1::ArticleBlock> blocks = Blocks(a);
   return tx_
       .exec_prepared1("editorial_insert_draft", a.slug(), a.title(), a.summary(), a.author(),
                       a.category_id(), a.source_id(), db::ToTextArrayLiteral(Tags(a)),
                       a.cover_image().url(), a.cover_image().caption(), a.cover_image().credit(),
-                      BlocksArrayLiteral(blocks),
-                      db::ToTextArrayLiteral(BlockParagraphs(blocks)), a.breaking(),
-                      a.has_expire_time(), TimeUtil::TimestampToMicroseconds(a.expire_time()),
-                      request_key)[0]
+                      BlocksArrayLiteral(blocks), db::ToTextArrayLiteral(BlockParagraphs(blocks)),
+                      a.breaking(), a.has_expire_time(),
+                      TimeUtil::TimestampToMicroseconds(a.expire_time()), request_key)[0]
       .as<int64_t>();
 }
 
 void EditorialStore::WriteFields(const v1::EditorialArticle& a) {
   const std::vector<v1::ArticleBlock> blocks = Blocks(a);
-  tx_.exec_prepared("editorial_write_fields", a.id(), a.slug(), a.title(), a.summary(),
-                    a.author(), a.category_id(), a.source_id(), db::ToTextArrayLiteral(Tags(a)),
+  tx_.exec_prepared("editorial_write_fields", a.id(), a.slug(), a.title(), a.summary(), a.author(),
+                    a.category_id(), a.source_id(), db::ToTextArrayLiteral(Tags(a)),
                     a.cover_image().url(), a.cover_image().caption(), a.cover_image().credit(),
                     BlocksArrayLiteral(blocks), db::ToTextArrayLiteral(BlockParagraphs(blocks)),
                     a.breaking(), TimeUtil::TimestampToMicroseconds(a.publish_time()),
@@ -185,10 +179,9 @@ void EditorialStore::SetState(int64_t id, ArticleState state,
 
 std::vector<EditorialRecord> EditorialStore::List(std::optional<ArticleState> state,
                                                   int64_t before_id, int limit) {
-  const pqxx::result result =
-      state ? tx_.exec_prepared("editorial_list_state", before_id, limit,
-                                std::string(ArticleStateName(*state)))
-            : tx_.exec_prepared("editorial_list_all", before_id, limit);
+  const pqxx::result result = state ? tx_.exec_prepared("editorial_list_state", before_id, limit,
+                                                        std::string(ArticleStateName(*state)))
+                                    : tx_.exec_prepared("editorial_list_all", before_id, limit);
   std::vector<EditorialRecord> records;
   records.reserve(result.size());
   for (const auto& row : result) records.push_back(ReadRecord(row));

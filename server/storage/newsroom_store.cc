@@ -8,14 +8,13 @@ int64_t NewsroomStore::StampChanges(int limit) {
 
 std::vector<Change> NewsroomStore::ListChangesAfter(int64_t position, int limit) {
   std::vector<Change> changes;
-  for (const auto& row : tx_.exec_params(
-           "SELECT position, (extract(epoch FROM change_time) * 1000000)::bigint, kind,"
-           " article_id, coalesce(comment_id, 0) FROM change_log WHERE position > $1"
-           " ORDER BY position LIMIT $2",
-           position, limit)) {
+  for (const auto& row :
+       tx_.exec_params("SELECT position, (extract(epoch FROM change_time) * 1000000)::bigint, kind,"
+                       " article_id, coalesce(comment_id, 0) FROM change_log WHERE position > $1"
+                       " ORDER BY position LIMIT $2",
+                       position, limit)) {
     changes.push_back(Change{row[0].as<int64_t>(), absl::FromUnixMicros(row[1].as<int64_t>()),
-                             row[2].as<std::string>(), row[3].as<int64_t>(),
-                             row[4].as<int64_t>()});
+                             row[2].as<std::string>(), row[3].as<int64_t>(), row[4].as<int64_t>()});
   }
   return changes;
 }
