@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <map>
 #include <pqxx/pqxx>
 #include <random>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "news/v1/comment.grpc.pb.h"
@@ -219,6 +221,58 @@ TEST_F(ChangeLogTest, TheLogIsAppendOnly) {
   pqxx::nontransaction tx(db);
   EXPECT_THROW(tx.exec("UPDATE change_log SET kind = 'article.deleted'"), pqxx::sql_error);
   EXPECT_THROW(tx.exec("UPDATE change_log SET position = position + 1000"), pqxx::sql_error);
+}
+
+TEST_F(ChangeLogTest, RetentionPrunesOldChangesAndLongDeletedArticles) {
+  const int64_t old_deleted = testing::InsertArticle(server_->database_url, "Xóa từ lâu");
+  const int64_t new_deleted = testing::InsertArticle(server_->database_url, "Mới xóa");
+  Exec(
+      absl::StrCat("UPDATE articles SET status = 'deleted', delete_time = now() - interval '2 h'"
+                   " WHERE id = ",
+                   old_deleted));
+  Exec(absl::StrCat("UPDATE articles SET status = 'deleted', delete_time = now() WHERE id = ",
+                    new_deleted));
+  StampedLog();
+  // Make every change but the newest older than an hour.
+  pqxx::connection db(server_->database_url);
+  pqxx::nontransaction tx(db);
+  tx.exec("ALTER TABLE change_log DISABLE TRIGGER change_log_append_only");
+  tx.exec(
+      "UPDATE change_log SET change_time = now() - interval '2 h'"
+      " WHERE position < (SELECT max(position) FROM change_log)");
+  tx.exec("ALTER TABLE change_log ENABLE TRIGGER change_log_append_only");
+  const storage::NewsroomStore::Pruned pruned = storage::NewsroomStore(tx).Prune(absl::Hours(1));
+  EXPECT_EQ(pruned.articles, 1);
+  const std::vector<storage::Change> kept = storage::NewsroomStore(tx).ListChangesAfter(0, 100);
+  ASSERT_EQ(kept.size(), 1u);
+  EXPECT_EQ(pruned.changes, kept.front().position - 1);
+  EXPECT_EQ(tx.exec_params("SELECT 1 FROM articles WHERE id = $1", old_deleted).size(), 0u);
+  EXPECT_EQ(tx.exec_params("SELECT 1 FROM articles WHERE id = $1", new_deleted).size(), 1u);
+}
+
+// `newsctl changes tail` prints the stamped log, one line per change, and keeps following it.
+TEST_F(ChangeLogTest, NewsctlTailPrintsTheLogAsItGrows) {
+  const int64_t id = testing::InsertArticle(server_->database_url, "Theo dõi nhật ký");
+  const int64_t last = StampedLog().back().position;
+  const std::string command =
+      absl::StrCat("DATABASE_URL='", server_->database_url, "' timeout 3 ", NEWSCTL_BINARY,
+                   " changes tail --after=", last - 1, " 2>&1");
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  // A change made while the tail runs shows up too.
+  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  Exec(absl::StrCat("UPDATE articles SET title = 'Đã sửa khi đang theo dõi' WHERE id = ", id));
+  std::string output;
+  char buffer[4096];
+  size_t read = 0;
+  while ((read = fread(buffer, 1, sizeof(buffer), pipe)) > 0) output.append(buffer, read);
+  pclose(pipe);
+  EXPECT_TRUE(absl::StrContains(output, absl::StrCat(last, " ")) &&
+              absl::StrContains(output, absl::StrCat(" article.published article=", id, "\n")))
+      << output;
+  EXPECT_TRUE(absl::StrContains(output, absl::StrCat(last + 1, " ")) &&
+              absl::StrContains(output, absl::StrCat(" article.updated article=", id, "\n")))
+      << output;
 }
 
 }  // namespace
