@@ -100,7 +100,10 @@ TEST_F(ChangeLogTest, ArticleTransitionsAreLoggedOnlyWhenReadersCanSeeThem) {
   EXPECT_EQ(logged_before, 1);  // inserted published by the helper
   Exec(absl::StrCat("UPDATE articles SET status = 'draft' WHERE id = ", draft));
   Exec(absl::StrCat("UPDATE articles SET title = 'Nháp 2' WHERE id = ", draft));
-  Exec(absl::StrCat("UPDATE articles SET status = 'scheduled' WHERE id = ", draft));
+  Exec(
+      absl::StrCat("UPDATE articles SET status = 'scheduled',"
+                   " publish_time = now() + interval '1 hour' WHERE id = ",
+                   draft));
   Exec(absl::StrCat("UPDATE articles SET status = 'deleted' WHERE id = ", draft));
   EXPECT_EQ(KindsFor(draft), (std::vector<std::string>{"article.published", "article.retracted"}));
 }

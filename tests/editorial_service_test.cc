@@ -137,10 +137,13 @@ class EditorialServiceTest : public ::testing::Test {
     return article;
   }
 
+  // A scheduled article gets a publish time an hour ahead, so that the scheduler leaves it.
   static void SetStatus(int64_t id, const std::string& status) {
     pqxx::connection db(server_->database_url);
     pqxx::nontransaction(db).exec_params(
-        "UPDATE articles SET status = $2::article_status WHERE id = $1", id, status);
+        "UPDATE articles SET status = $2::article_status, publish_time = CASE WHEN $2 ="
+        " 'scheduled' THEN now() + interval '1 hour' ELSE publish_time END WHERE id = $1",
+        id, status);
   }
 
   static std::vector<std::string> ChangeKinds(int64_t article_id) {
