@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
@@ -46,6 +47,15 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
 std::unique_ptr<grpc::ClientContext> NewCallContext(const Connection& connection) {
   auto context = std::make_unique<grpc::ClientContext>();
   context->set_deadline(absl::ToChronoTime(absl::Now() + connection.call_timeout));
+  return context;
+}
+
+std::unique_ptr<grpc::ClientContext> NewAdminCallContext(const Connection& connection) {
+  auto context = NewCallContext(connection);
+  const char* token = std::getenv("NEWS_ADMIN_TOKEN");
+  if (token != nullptr && *token != '\0') {
+    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
+  }
   return context;
 }
 

@@ -43,6 +43,11 @@ std::shared_ptr<grpc::Channel> NewChannel(const std::string& address);
 // per call: gRPC forbids reusing a ClientContext.
 std::unique_ptr<grpc::ClientContext> NewCallContext(const Connection& connection);
 
+// A call context as NewCallContext, with `authorization: Bearer $NEWS_ADMIN_TOKEN` (admin,
+// moderator and editor calls); without the variable the server answers UNAUTHENTICATED, which
+// is shown like any other error.
+std::unique_ptr<grpc::ClientContext> NewAdminCallContext(const Connection& connection);
+
 // Prints a failed call to stderr: "RPC failed: CODE_NAME: message", then each
 // google.rpc.BadRequest field violation, RetryInfo delay and ErrorInfo reason found in the
 // grpc-status-details-bin trailer. Returns kExitCallFailed, so commands can

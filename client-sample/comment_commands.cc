@@ -124,17 +124,6 @@ int RunLike(const Connection& connection, const CommandArgs& args) {
   return kExitOk;
 }
 
-// Admin calls carry `authorization: Bearer $NEWS_ADMIN_TOKEN`; without the variable the server
-// answers UNAUTHENTICATED, which is shown like any other error.
-std::unique_ptr<grpc::ClientContext> AdminContext(const Connection& connection) {
-  auto context = NewCallContext(connection);
-  const char* token = std::getenv("NEWS_ADMIN_TOKEN");
-  if (token != nullptr && *token != '\0') {
-    context->AddMetadata("authorization", absl::StrCat("Bearer ", token));
-  }
-  return context;
-}
-
 int RunQueue(const Connection& connection, const CommandArgs& args) {
   const absl::StatusOr<int64_t> article_id = args.IntOption("article_id", 0);
   const absl::StatusOr<int64_t> page_size = args.IntOption("page_size", 0);
@@ -155,7 +144,7 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
   auto stub = v1::ModerationService::NewStub(connection.channel);
   v1::ListModerationQueueResponse response;
   const grpc::Status status =
-      stub->ListModerationQueue(AdminContext(connection).get(), request, &response);
+      stub->ListModerationQueue(NewAdminCallContext(connection).get(), request, &response);
   if (!status.ok()) return PrintStatus("ListModerationQueue", status);
   for (const auto& item : response.items()) {
     std::printf("[%lld] on \"%s\" by %s (client %s), %s\n    %s\n",
@@ -181,7 +170,7 @@ int Moderate(const Connection& connection, const CommandArgs& args, v1::Moderati
   auto stub = v1::ModerationService::NewStub(connection.channel);
   v1::ModerateCommentsResponse response;
   const grpc::Status status =
-      stub->ModerateComments(AdminContext(connection).get(), request, &response);
+      stub->ModerateComments(NewAdminCallContext(connection).get(), request, &response);
   if (!status.ok()) return PrintStatus("ModerateComments", status);
   int failures = 0;
   for (const auto& result : response.results()) {
@@ -214,7 +203,7 @@ int RunBan(const Connection& connection, const CommandArgs& args) {
   request.set_reason(args.Option("reason"));
   auto stub = v1::ModerationService::NewStub(connection.channel);
   v1::Ban ban;
-  const grpc::Status status = stub->BanClient(AdminContext(connection).get(), request, &ban);
+  const grpc::Status status = stub->BanClient(NewAdminCallContext(connection).get(), request, &ban);
   if (!status.ok()) return PrintStatus("BanClient", status);
   std::printf("banned %s %s\n", ban.client_id().c_str(),
               ban.has_expire_time()

@@ -6,11 +6,15 @@
 #include <sys/wait.h>
 
 #include <cstdio>
+#include <cstdlib>
+#include <pqxx/pqxx>
 #include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "news/v1/article.grpc.pb.h"
+#include "server/domain/admin_auth.h"
+#include "server/storage/prepared_statements.h"
 #include "tests/support/test_server.h"
 
 namespace news {
@@ -227,6 +231,58 @@ TEST_F(NewsClientTest, UnreachableServerFailsWithinTheDeadline) {
   EXPECT_TRUE(absl::StrContains(run.output, "ListArticles failed: UNAVAILABLE") ||
               absl::StrContains(run.output, "ListArticles failed: DEADLINE_EXCEEDED"))
       << run.output;
+}
+
+// The newsroom sample: an editor writes a story, schedules it, publishes it, retracts it and
+// deletes it, with the token from NEWS_ADMIN_TOKEN.
+TEST_F(NewsClientTest, EditorWritesSchedulesPublishesRetractsAndDeletesAStory) {
+  std::string token;
+  {
+    pqxx::connection db(server_->database_url);
+    storage::PrepareStatements(db);
+    pqxx::work tx(db);
+    token = IssueToken(tx, AdminRole::kEditor, "Biên tập viên mẫu", "test")->token;
+    tx.commit();
+  }
+  auto stub = v1::ArticleService::NewStub(server_->channel);
+  v1::ListCategoriesResponse categories;
+  ASSERT_TRUE(stub->ListCategories(testing::ContextWithDeadline().get(), {}, &categories).ok());
+  ASSERT_GT(categories.categories_size(), 0);
+  const std::string category = absl::StrCat(" --category_id=", categories.categories(0).id());
+  const std::string write = absl::StrCat(
+      "write \"Bão số 9 đổ bộ miền Trung\" \"Đoạn mở đầu.\n\n## Diễn biến\n\n> Trích dẫn.\"",
+      category);
+
+  unsetenv("NEWS_ADMIN_TOKEN");
+  const ClientRun anonymous = RunClient(write);
+  EXPECT_EQ(anonymous.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(anonymous.output, "UNAUTHENTICATED")) << anonymous.output;
+
+  setenv("NEWS_ADMIN_TOKEN", token.c_str(), 1);
+  const ClientRun written = RunClient(write);
+  ASSERT_EQ(written.exit_code, 0) << written.output;
+  EXPECT_TRUE(absl::StrContains(written.output, "[draft] Bão số 9 đổ bộ miền Trung"));
+  EXPECT_TRUE(absl::StrContains(written.output, "/bao-so-9-do-bo-mien-trung")) << written.output;
+  const std::string id = written.output.substr(1, written.output.find(' ') - 1);
+
+  const ClientRun scheduled = RunClient(absl::StrCat("publish ", id, " --at=\"2099-01-01 08:00\""));
+  EXPECT_TRUE(absl::StrContains(scheduled.output, "[scheduled]")) << scheduled.output;
+  EXPECT_TRUE(absl::StrContains(scheduled.output, "01/01/2099 08:00")) << scheduled.output;
+  EXPECT_TRUE(absl::StrContains(RunClient("desk --status=scheduled").output, "Bão số 9"));
+  EXPECT_FALSE(absl::StrContains(RunClient("feed").output, "Bão số 9"));
+
+  const ClientRun published = RunClient(absl::StrCat("publish ", id));
+  EXPECT_TRUE(absl::StrContains(published.output, "[published]")) << published.output;
+  EXPECT_TRUE(absl::StrContains(RunClient("feed").output, "Bão số 9"));
+
+  const ClientRun retracted = RunClient(absl::StrCat("retract ", id, " \"Sai số liệu\""));
+  EXPECT_TRUE(absl::StrContains(retracted.output, "[retracted]")) << retracted.output;
+  EXPECT_TRUE(absl::StrContains(retracted.output, "retracted: Sai số liệu"));
+  EXPECT_FALSE(absl::StrContains(RunClient("feed").output, "Bão số 9"));
+
+  const ClientRun deleted = RunClient(absl::StrCat("delete ", id));
+  EXPECT_TRUE(absl::StrContains(deleted.output, "[deleted]")) << deleted.output;
+  unsetenv("NEWS_ADMIN_TOKEN");
 }
 
 }  // namespace

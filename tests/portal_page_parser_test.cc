@@ -131,6 +131,8 @@ TEST(PortalPageParserTest, Page003SourcePrefixCaptionAfterBlankLinesAndCreditLin
                           "MTTQ Việt Nam tỉnh, Trưởng ban Dân vận Tỉnh ủy tặng hoa đón Đoàn đại "
                           "biểu Mặt trận Lào Xây dựng đất nước tỉnh Phông-sa-ly (nước CHDCND Lào) "
                           "sang thăm và làm việc với Ủy ban MTTQ Việt Nam tỉnh."));
+  // The image stood before the first body paragraph.
+  EXPECT_THAT(page.image_caption_positions, ElementsAre(0u));
   ASSERT_EQ(page.body_paragraphs.size(), 3u);
   EXPECT_THAT(page.body_paragraphs[0],
               StartsWith("Ủy ban MTTQ Việt Nam tỉnh thường xuyên tuyên truyền"));
@@ -153,11 +155,27 @@ TEST(PortalPageParserTest, Page004CountersImageMarkerAndCaption) {
   EXPECT_THAT(page.image_captions,
               ElementsAre("Lãnh đạo thành phố tiếp và làm việc với Đoàn công tác TP Nasushiobara "
                           "Nhật Bản. Ảnh minh họa: Ảnh: PV."));
+  EXPECT_THAT(page.image_caption_positions, ElementsAre(0u));
   ASSERT_EQ(page.body_paragraphs.size(), 5u);
   EXPECT_THAT(page.body_paragraphs[0], StartsWith("Ban Thường vụ Thành ủy yêu cầu các cấp ủy"));
   EXPECT_THAT(page.body_paragraphs[4], StartsWith("Ban cán sự đảng Ủy ban nhân dân lãnh đạo"));
   EXPECT_EQ(page.author, "Ngô Phương Văn");
   ExpectCleanFields(page);
+}
+
+// Captions keep the place of their images among the paragraphs, both kinds of caption: after an
+// image marker and after two blank lines.
+TEST(PortalPageParserTest, CaptionPositionsFollowTheImages) {
+  absl::StatusOr<ParsedPage> page = ParsePortalPage(
+      "inline.txt",
+      "Tiêu đề bài có ảnh\n\nThứ hai - 05/09/2022 22:28\nDIC - Đoạn dẫn của bài.\n\n"
+      "Đoạn thứ nhất.\n12 1 anh_mot\nChú thích ảnh một.\nĐoạn thứ hai.\n\n\n"
+      "Chú thích ảnh hai.\n\nĐoạn thứ ba.\n\nTác giả: Minh Thùy\n");
+  ASSERT_TRUE(page.ok()) << page.status();
+  EXPECT_THAT(page->body_paragraphs,
+              ElementsAre("Đoạn thứ nhất.", "Đoạn thứ hai.", "Đoạn thứ ba."));
+  EXPECT_THAT(page->image_captions, ElementsAre("Chú thích ảnh một.", "Chú thích ảnh hai."));
+  EXPECT_THAT(page->image_caption_positions, ElementsAre(1u, 2u));
 }
 
 TEST(PortalPageParserTest, Pages000And004ShareTheTitle) {

@@ -85,9 +85,14 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       comment_service_(comment_board_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
       moderation_service_(moderation_desk_, write_pool_),
+      editorial_desk_(page_tokens_),
+      editorial_service_(editorial_desk_, write_pool_),
       view_flusher_(write_pool_, view_counter_, site_activity_, options.view_flush_interval,
                     *metrics_),
-      moderation_queue_gauge_(pool_, options.moderation_queue_refresh_interval, *metrics_) {
+      moderation_queue_gauge_(pool_, options.moderation_queue_refresh_interval, *metrics_),
+      newsroom_worker_({.database_url = options.database_url,
+                        .retention = options.change_log_retention},
+                       *metrics_) {
   if (options.related_refresh_lists > 0) {
     related_list_refresher_ = std::make_unique<RelatedListRefresher>(
         write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
@@ -134,6 +139,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->discovery_service_);
   builder.RegisterService(&server->comment_service_);
   builder.RegisterService(&server->moderation_service_);
+  builder.RegisterService(&server->editorial_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
@@ -142,6 +148,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   for (const char* service : kHealthReportedServices) health.SetServingStatus(service, false);
   server->moderation_queue_gauge_.Start();
   if (server->related_list_refresher_) server->related_list_refresher_->Start();
+  server->newsroom_worker_.Start();
   server->health_monitor_ =
       std::make_unique<HealthMonitor>(options.database_url, health, *server->metrics_);
   server->health_monitor_->Start();
@@ -168,6 +175,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   if (health_monitor_) health_monitor_->Stop();
   moderation_queue_gauge_.Stop();
   if (related_list_refresher_) related_list_refresher_->Stop();
+  newsroom_worker_.Stop();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

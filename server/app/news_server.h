@@ -16,12 +16,14 @@
 #include "server/app/health_monitor.h"
 #include "server/app/metrics.h"
 #include "server/app/moderation_queue_gauge.h"
+#include "server/app/newsroom_worker.h"
 #include "server/app/related_list_refresher.h"
 #include "server/app/view_flusher.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
 #include "server/domain/comment_board.h"
 #include "server/domain/discovery_catalog.h"
+#include "server/domain/editorial_desk.h"
 #include "server/domain/moderation_desk.h"
 #include "server/domain/pagination.h"
 #include "server/domain/site_activity.h"
@@ -29,6 +31,7 @@
 #include "server/transport/article_grpc_service.h"
 #include "server/transport/comment_grpc_service.h"
 #include "server/transport/discovery_grpc_service.h"
+#include "server/transport/editorial_grpc_service.h"
 #include "server/transport/moderation_grpc_service.h"
 
 namespace news {
@@ -82,6 +85,8 @@ struct ServerOptions {
   size_t article_cache_entries = 0;
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Seconds(1);
+  // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
+  absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
   // most every 500 ms).
   absl::Duration moderation_queue_refresh_interval = absl::Seconds(5);
@@ -137,6 +142,8 @@ class NewsServer {
   CommentGrpcService comment_service_;
   ModerationDesk moderation_desk_;
   ModerationGrpcService moderation_service_;
+  EditorialDesk editorial_desk_;
+  EditorialGrpcService editorial_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   // Background jobs.
@@ -144,6 +151,8 @@ class NewsServer {
   ModerationQueueGauge moderation_queue_gauge_;
   // Null when --related_refresh_lists is 0.
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
+  // The change-log sequencer, the scheduler and retention.
+  NewsroomWorker newsroom_worker_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;
   bool shut_down_ = false;

@@ -3,6 +3,7 @@
 //   newsctl import [--category=NAME] FILE...   import portal pages (docs/importer.md)
 //   newsctl generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)
 //   newsctl token create|revoke|list            admin tokens (docs/comments.md)
+//   newsctl changes tail [--after=POSITION]     follow the change log (docs/newsroom.md)
 
 #include <cstdio>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "server/app/change_commands.h"
 #include "server/app/environment.h"
 #include "server/app/generate_command.h"
 #include "server/app/token_commands.h"
@@ -37,7 +39,8 @@ constexpr char kUsage[] =
     "  reindex-related                extract related-news terms again (after migration 0009)\n"
     "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
-    "  token list                      list admin tokens (no secrets)";
+    "  token list                      list admin tokens (no secrets)\n"
+    "  changes tail [--after=POSITION]  print the change log as it grows (docs/newsroom.md)";
 
 int Migrate(pqxx::connection& db) {
   absl::Status status = news::db::ApplyMigrations(db, news::db::EmbeddedMigrations());
@@ -132,6 +135,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return news::RunGenerateCommand(db);
     if (command == "reindex-related") return ReindexRelated(db);
     if (command == "token") return news::RunTokenCommand(db, rest);
+    if (command == "changes") return news::RunChangesCommand(db, rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsctl %s: %s\n", command.c_str(), e.what());
     return 1;

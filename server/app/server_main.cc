@@ -69,6 +69,9 @@ ABSL_FLAG(int, feed_cache_entries, news::EnvOr("FEED_CACHE_ENTRIES", 1000),
 ABSL_FLAG(int, article_cache_ttl_ms, news::EnvOr("ARTICLE_CACHE_TTL_MS", 1000),
           "how long a cached article or feed page is served; changes show within this "
           "(env ARTICLE_CACHE_TTL_MS)");
+ABSL_FLAG(int, change_log_retention_days, news::EnvOr("CHANGE_LOG_RETENTION_DAYS", 30),
+          "days the change log and soft-deleted articles are kept (docs/newsroom.md; env "
+          "CHANGE_LOG_RETENTION_DAYS)");
 ABSL_FLAG(int, shutdown_grace_seconds, news::EnvOr("SHUTDOWN_GRACE_SECONDS", 10),
           "how long in-flight calls may run after SIGTERM (env SHUTDOWN_GRACE_SECONDS)");
 
@@ -114,6 +117,7 @@ int main(int argc, char** argv) {
   options.statement_timeout = absl::Milliseconds(absl::GetFlag(FLAGS_statement_timeout_ms));
   options.max_receive_message_bytes = absl::GetFlag(FLAGS_max_receive_message_bytes);
   options.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  options.change_log_retention = absl::Hours(24) * absl::GetFlag(FLAGS_change_log_retention_days);
   options.tls_cert_file = absl::GetFlag(FLAGS_tls_cert);
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.view_flush_interval = absl::Seconds(absl::GetFlag(FLAGS_view_flush_seconds));

@@ -12,14 +12,14 @@
 #include "server/storage/prepared_statements.h"
 #include "server/storage/token_store.h"
 
-ABSL_FLAG(std::string, role, "", "token create: moderator or admin");
+ABSL_FLAG(std::string, role, "", "token create: moderator, editor or admin");
 ABSL_FLAG(std::string, name, "", "token create: who or what the token is for");
 
 namespace news {
 namespace {
 
 constexpr char kUsage[] =
-    "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
+    "  token create --role=moderator|editor|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
     "  token list                      list admin tokens (no secrets)";
 

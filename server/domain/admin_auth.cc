@@ -30,13 +30,22 @@ absl::Status Unauthenticated() {
 }  // namespace
 
 absl::string_view AdminRoleName(AdminRole role) {
-  return role == AdminRole::kAdmin ? "admin" : "moderator";
+  switch (role) {
+    case AdminRole::kAdmin:
+      return "admin";
+    case AdminRole::kEditor:
+      return "editor";
+    case AdminRole::kModerator:
+      return "moderator";
+  }
+  return "";
 }
 
 absl::StatusOr<AdminRole> ParseAdminRole(absl::string_view name) {
   if (name == "moderator") return AdminRole::kModerator;
   if (name == "admin") return AdminRole::kAdmin;
-  return InvalidFieldError("role", "must be 'moderator' or 'admin'");
+  if (name == "editor") return AdminRole::kEditor;
+  return InvalidFieldError("role", "must be 'moderator', 'editor' or 'admin'");
 }
 
 std::string TokenHash(absl::string_view token) {
@@ -65,10 +74,13 @@ absl::StatusOr<AdminPrincipal> Authenticate(pqxx::transaction_base& tx,
   }
   absl::StatusOr<AdminRole> role = ParseAdminRole(record->role);
   if (!role.ok()) return Unauthenticated();
-  if (required == AdminRole::kAdmin && *role != AdminRole::kAdmin) {
+  if (*role != required && *role != AdminRole::kAdmin) {
     return WithErrorReason(absl::PermissionDeniedError(absl::StrCat(
-                               "token '", record->name, "' has role moderator; this needs admin")),
-                           "ADMIN_ROLE_REQUIRED");
+                               "token '", record->name, "' has role ", AdminRoleName(*role),
+                               "; this needs ", AdminRoleName(required))),
+                           required == AdminRole::kEditor  ? "EDITOR_ROLE_REQUIRED"
+                           : required == AdminRole::kAdmin ? "ADMIN_ROLE_REQUIRED"
+                                                           : "MODERATOR_ROLE_REQUIRED");
   }
   return AdminPrincipal{record->id, record->name, *role};
 }

@@ -16,11 +16,12 @@
 
 namespace news {
 
-enum class AdminRole { kModerator, kAdmin };
+// Moderators may call ModerationService, editors EditorialService; admins both.
+enum class AdminRole { kModerator, kAdmin, kEditor };
 
-// "moderator" / "admin".
+// "moderator" / "admin" / "editor".
 absl::string_view AdminRoleName(AdminRole role);
-// InvalidArgument (field "role") for anything but "moderator" and "admin".
+// InvalidArgument (field "role") for anything but "moderator", "editor" and "admin".
 absl::StatusOr<AdminRole> ParseAdminRole(absl::string_view name);
 
 // Who is calling, once authenticated.
@@ -31,8 +32,8 @@ struct AdminPrincipal {
 };
 
 // Checks an `authorization` metadata value ("Bearer <token>") against the live tokens and the
-// role an RPC needs (admin includes moderator). Unauthenticated when the value is missing,
-// malformed, unknown or revoked; PermissionDenied when the token's role is not enough.
+// role an RPC needs (admin includes moderator and editor). Unauthenticated when the value is
+// missing, malformed, unknown or revoked; PermissionDenied when the token's role is not enough.
 absl::StatusOr<AdminPrincipal> Authenticate(pqxx::transaction_base& tx,
                                             absl::string_view authorization, AdminRole required);
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "server/domain/article_lifecycle.h"
 #include "server/domain/related_news.h"
 #include "server/importer/portal_page_parser.h"
 #include "server/storage/article_store.h"
@@ -37,6 +38,23 @@ std::string ChooseSlug(storage::ArticleStore& articles, const std::string& title
   return absl::StrFormat("%s-%08x", base, StableHash(import_key));
 }
 
+// The body as typed blocks: its paragraphs, with an image block (caption only: the dumps keep no
+// image addresses) where each captioned image stood.
+std::vector<v1::ArticleBlock> PageBlocks(const ParsedPage& page) {
+  std::vector<v1::ArticleBlock> blocks;
+  size_t caption = 0;
+  for (size_t i = 0; i <= page.body_paragraphs.size(); ++i) {
+    for (; caption < page.image_captions.size() && page.image_caption_positions[caption] <= i;
+         ++caption) {
+      blocks.emplace_back().mutable_image()->set_caption(page.image_captions[caption]);
+    }
+    if (i < page.body_paragraphs.size()) {
+      blocks.emplace_back().mutable_paragraph()->set_text(page.body_paragraphs[i]);
+    }
+  }
+  return blocks;
+}
+
 }  // namespace
 
 absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::string_view file_path,
@@ -63,7 +81,11 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
         storage::SourceStore(tx).Ensure(text::Slugify(page->source_label), page->source_label);
   }
   if (!page->image_captions.empty()) article.cover_image_caption = page->image_captions.front();
-  if (page->publish_time) article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
+  article.blocks = PageBlocks(*page);
+  if (page->publish_time) {
+    article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
+    article.state = StateForPublishTime(*page->publish_time, absl::Now());
+  }
   article.view_count = page->view_count.value_or(0);
   article.comment_count = page->comment_count.value_or(0);
   article.slug = ChooseSlug(articles, article.title, import_key);
@@ -76,7 +98,7 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
   IndexRelatedNews(tx, ArticleText{result.id, std::move(words), article.category_id, article.tags},
                    result.created);
   tx.commit();
-  return ImportOutcome{result.id, article.slug, result.created};
+  return ImportOutcome{result.id, article.slug, result.created, result.state};
 }
 
 int64_t RebuildQueuedSearchDocuments(pqxx::connection& db, int batch_size) {

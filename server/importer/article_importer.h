@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "server/storage/article_state.h"
 
 namespace news::importer {
 
@@ -22,6 +23,9 @@ struct ImportOutcome {
   int64_t article_id;
   std::string slug;
   bool created;
+  // Scheduled for a page dated in the future; a re-imported article keeps a state an editor
+  // gave it (docs/newsroom.md).
+  ArticleState state;
 };
 
 // Parses `content` (the text of file `file_path`) and upserts it. The page's identity is the

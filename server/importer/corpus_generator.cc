@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "server/domain/article_lifecycle.h"
 #include "server/domain/comment_validation.h"
 #include "server/domain/related_news.h"
 #include "server/storage/category_store.h"
@@ -350,6 +351,7 @@ class CorpusBatchMaker {
         std::min(options_.latest_publish_time,
                  story.time + absl::Minutes(static_cast<int64_t>(random.Below(36 * 60))));
     article.publish_time_micros = absl::ToUnixMicros(published);
+    article.state = StateForPublishTime(published, absl::Now());
     article.view_count = static_cast<int64_t>(std::pow(random.Unit(), 4) * 50000);
     article.comment_count = comments_per_article_[index];
     text::ArticleWords words =

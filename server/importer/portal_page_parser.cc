@@ -358,6 +358,8 @@ absl::StatusOr<ParsedPage> ParsePortalPage(absl::string_view file_name, absl::st
     }
     if (caption_next) {
       page.image_captions.push_back(p.text);
+      // For now its index among after_lead; turned into a body position below.
+      page.image_caption_positions.push_back(after_lead.size());
       caption_next = false;
       continue;
     }
@@ -378,12 +380,24 @@ absl::StatusOr<ParsedPage> ParsePortalPage(absl::string_view file_name, absl::st
     page.author = after_lead.back()->text;
     after_lead.pop_back();
   }
+  // Captions after image markers so far; body_before[k]: the body paragraphs among
+  // after_lead[0, k).
+  const size_t marked_captions = page.image_captions.size();
+  std::vector<size_t> body_before;
+  body_before.reserve(after_lead.size() + 1);
   for (const Paragraph* p : after_lead) {
+    body_before.push_back(page.body_paragraphs.size());
     if (p->blank_lines_before >= 2) {
       page.image_captions.push_back(p->text);
+      page.image_caption_positions.push_back(page.body_paragraphs.size());
     } else {
       page.body_paragraphs.push_back(p->text);
     }
+  }
+  body_before.push_back(page.body_paragraphs.size());
+  for (size_t c = 0; c < marked_captions; ++c) {
+    page.image_caption_positions[c] =
+        body_before[std::min(page.image_caption_positions[c], after_lead.size())];
   }
 
   if (auto prefix = SplitSourcePrefix(page.summary)) {

@@ -31,6 +31,8 @@ struct ParsedPage {
   std::vector<std::string> body_paragraphs;
   std::string author;
   std::vector<std::string> image_captions;
+  // For each of image_captions, how many body_paragraphs come before its image.
+  std::vector<size_t> image_caption_positions;
 };
 
 // Parses one page. All strings in the result are NFC and trimmed. On failure returns

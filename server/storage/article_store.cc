@@ -7,6 +7,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "server/db/text_array.h"
+#include "server/storage/article_blocks.h"
+#include "server/storage/article_state.h"
 
 namespace news::storage {
 namespace {
@@ -31,8 +33,12 @@ std::string ArticleWithNeighboursQuery(absl::string_view key_condition) {
       "SELECT * FROM (SELECT ", kArticleSummaryColumns,
       ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint,"
       " a.status::text, a.category_id AS cur_category_id, a.publish_time AS cur_publish_time,"
-      " a.id AS cur_id FROM ",
-      kArticleSummaryFrom, " WHERE a.status = 'published' AND ", key_condition,
+      " a.id AS cur_id, ",
+      BlocksColumn("a"),
+      ", a.breaking, a.cover_image_credit,"
+      " (extract(epoch FROM a.expire_time) * 1000000)::bigint FROM ",
+      // Expired articles stay readable by id and slug (docs/newsroom.md), in no list.
+      kArticleSummaryFrom, " WHERE a.status IN ('published', 'expired') AND ", key_condition,
       ") cur LEFT JOIN LATERAL (", neighbour,
       "> (cur.cur_publish_time, cur.cur_id) ORDER BY a.publish_time, a.id LIMIT 1) newer ON true"
       " LEFT JOIN LATERAL (",
@@ -43,7 +49,8 @@ std::string ArticleWithNeighboursQuery(absl::string_view key_condition) {
 
 // Column positions in ArticleWithNeighboursQuery's rows.
 constexpr int kBodyColumn = kArticleSummaryColumnCount;
-constexpr int kNewerColumn = kArticleSummaryColumnCount + 6;
+constexpr int kBlocksColumn = kArticleSummaryColumnCount + 6;
+constexpr int kNewerColumn = kArticleSummaryColumnCount + 10;
 constexpr int kOlderColumn = kNewerColumn + kArticleSummaryColumnCount;
 
 // The feed has one statement per combination of filters, a set of these bits, named
@@ -82,13 +89,6 @@ std::string FeedQuery(int filters) {
   return absl::StrCat("SELECT ", kArticleSummaryColumns, " FROM ", from, " WHERE ",
                       absl::StrJoin(conditions, " AND "), " ORDER BY ", keyed,
                       "publish_time DESC, ", id, " DESC LIMIT $3");
-}
-
-v1::ArticleStatus StatusFromText(absl::string_view text) {
-  if (text == "draft") return v1::ARTICLE_STATUS_DRAFT;
-  if (text == "published") return v1::ARTICLE_STATUS_PUBLISHED;
-  if (text == "archived") return v1::ARTICLE_STATUS_ARCHIVED;
-  return v1::ARTICLE_STATUS_UNSPECIFIED;
 }
 
 }  // namespace
@@ -144,10 +144,10 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
       absl::StrCat(
           "INSERT INTO articles (import_key, slug, title, summary, body_paragraphs, author,"
           " source_id, category_id, tags, cover_image_caption, publish_time, view_count,"
-          " comment_count) VALUES ($1, $2, $3, $4, $5::text[], $6, NULLIF($7::bigint, 0), $8,"
-          " $9::text[], $10, CASE WHEN $11 THEN ",
-          MicrosParam(12),
-          " ELSE now() END, $13, $14)"
+          " comment_count, status, body_blocks) VALUES ($1, $2, $3, $4, $5::text[], $6,"
+          " NULLIF($7::bigint, 0), $8, $9::text[], $10, CASE WHEN $11 THEN ",
+          MicrosParam(12), " ELSE now() END, $13, $14, $15::article_status, ", BlocksFromParam(16),
+          ")"
           " ON CONFLICT (import_key) DO UPDATE SET title = EXCLUDED.title,"
           " summary = EXCLUDED.summary, body_paragraphs = EXCLUDED.body_paragraphs,"
           " author = EXCLUDED.author, source_id = EXCLUDED.source_id,"
@@ -156,8 +156,14 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " publish_time = CASE WHEN $11 THEN EXCLUDED.publish_time ELSE articles.publish_time END,"
           " view_count = greatest(articles.view_count, EXCLUDED.view_count),"
           " comment_count = greatest(articles.comment_count, EXCLUDED.comment_count),"
-          " update_time = now()"
-          " RETURNING id, (xmax = 0), (extract(epoch FROM publish_time) * 1000000)::bigint"));
+          " body_blocks = EXCLUDED.body_blocks,"
+          // Only the lifecycle's automatic states follow the page's date: re-importing never
+          // brings back a retracted, deleted, expired or draft article.
+          " status = CASE WHEN $11 AND articles.status IN ('published', 'scheduled')"
+          " THEN EXCLUDED.status ELSE articles.status END,"
+          " revision = articles.revision + 1, update_time = now()"
+          " RETURNING id, (xmax = 0), (extract(epoch FROM publish_time) * 1000000)::bigint,"
+          " status::text"));
   connection.prepare("article_comment_settings",
                      "SELECT title, comments_open FROM articles WHERE id = $1"
                      " AND status = 'published'");
@@ -189,7 +195,20 @@ std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result)
     article.add_body_paragraphs(std::move(paragraph));
   }
   *article.mutable_update_time() = TimeUtil::MicrosecondsToTimestamp(row[i++].as<int64_t>());
-  article.set_status(StatusFromText(row[i++].as<std::string>()));
+  const std::optional<ArticleState> state = ParseArticleState(row[i++].as<std::string>());
+  article.set_status(state ? ToProto(*state) : v1::ARTICLE_STATUS_UNSPECIFIED);
+  i = kBlocksColumn;
+  std::vector<v1::ArticleBlock> blocks = ReadBlocks(row[i++]);
+  if (blocks.empty()) {
+    blocks = ParagraphBlocks({article.body_paragraphs().begin(), article.body_paragraphs().end()});
+  }
+  for (auto& block : blocks) *article.add_blocks() = std::move(block);
+  article.set_breaking(row[i++].as<bool>());
+  const std::string image_credit = row[i++].as<std::string>();
+  if (!image_credit.empty()) article.mutable_cover_image()->set_credit(image_credit);
+  if (!row[i].is_null()) {
+    *article.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(row[i].as<int64_t>());
+  }
   if (!row[kNewerColumn].is_null()) {
     *article.mutable_newer() = ReadArticleSummary(row, kNewerColumn);
   }
@@ -245,8 +264,10 @@ UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
       db::ToTextArrayLiteral(article.body_paragraphs), article.author, article.source_id,
       article.category_id, db::ToTextArrayLiteral(article.tags), article.cover_image_caption,
       article.publish_time_micros.has_value(), article.publish_time_micros.value_or(0),
-      article.view_count, article.comment_count);
-  return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>(), row[2].as<int64_t>()};
+      article.view_count, article.comment_count, std::string(ArticleStateName(article.state)),
+      BlocksArrayLiteral(article.blocks));
+  return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>(), row[2].as<int64_t>(),
+                      ParseArticleState(row[3].as<std::string>()).value_or(article.state)};
 }
 
 std::optional<ArticleStore::CommentSettings> ArticleStore::FindCommentSettings(int64_t id) {

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "news/v1/article.pb.h"
+#include "server/storage/article_state.h"
 
 namespace news::storage {
 
@@ -61,12 +62,17 @@ struct ImportedArticle {
   std::optional<int64_t> publish_time_micros;
   int64_t view_count = 0;
   int64_t comment_count = 0;
+  // The state a new article gets, and a published or scheduled one takes when the page has a
+  // date; others keep theirs (domain/article_lifecycle.h).
+  ArticleState state = ArticleState::kPublished;
+  std::vector<v1::ArticleBlock> blocks;
 };
 
 struct UpsertResult {
   int64_t id;
   bool created;
   int64_t publish_time_micros;  // as stored: the page's, or the first import's time
+  ArticleState state;           // as stored
 };
 
 class ArticleStore {
@@ -76,9 +82,9 @@ class ArticleStore {
   // Registers this store's prepared statements on a new connection.
   static void Prepare(pqxx::connection& connection);
 
-  // A published article with body and its `newer` / `older` neighbours (the adjacent published
-  // articles of its category, by publish time then id), in one statement; nullopt when no
-  // published article has this key.
+  // A published (or expired) article with body and its `newer` / `older` neighbours (the
+  // adjacent published articles of its category, by publish time then id), in one statement;
+  // nullopt when no published or expired article has this key.
   std::optional<v1::Article> FindPublishedById(int64_t id);
   std::optional<v1::Article> FindPublishedBySlug(const std::string& slug);
 

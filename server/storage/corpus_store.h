@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "server/storage/article_state.h"
+
 namespace news::storage {
 
 struct GeneratedArticle {
@@ -24,6 +26,8 @@ struct GeneratedArticle {
   int64_t category_id;
   std::vector<std::string> tags;
   int64_t publish_time_micros;
+  // Published, or scheduled when publish_time_micros is in the future.
+  ArticleState state;
   int64_t view_count;
   int64_t comment_count;
   // A tsvector literal (text/search_document.h).
@@ -53,7 +57,7 @@ class CorpusStore {
   // Whether the comments table exists (migration 0002).
   bool HasCommentsTable();
 
-  // COPY; the articles are published.
+  // COPY; each article in its `state`.
   void CopyArticles(const std::vector<GeneratedArticle>& articles);
   // COPY; the comments are approved.
   void CopyComments(const std::vector<GeneratedComment>& comments);
