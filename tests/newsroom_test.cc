@@ -16,7 +16,9 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/clock.h"
 #include "news/v1/article.grpc.pb.h"
+#include "news/v1/comment.grpc.pb.h"
 #include "server/importer/article_importer.h"
+#include "tests/support/comment_calls.h"
 #include "tests/support/reader_view.h"
 #include "tests/support/test_server.h"
 
@@ -232,6 +234,45 @@ TEST_F(NewsroomTest, ArticleExpiresByItselfAndStaysReadableById) {
   EXPECT_TRUE(WaitForFeed(server_->channel, id, false, absl::Seconds(10)));
   EXPECT_EQ(StatusOf(id), "expired");
   EXPECT_EQ(CountChanges(server_->database_url, id, "article.expired"), 1);
+}
+
+// The portal's count of its own comments ("... 22:28 120 7") is not comment_count: an imported
+// article starts at 0, and re-imports keep the count of the approved comments ListComments shows.
+TEST_F(NewsroomTest, ImportedArticlesCountOnlyTheirOwnApprovedComments) {
+  const std::string line = absl::StrCat(kSampleDateLine, " 120 7");
+  const importer::ImportOutcome imported = ImportDated("portal-comments", line);
+  ServerOptions post;
+  post.comment_rules.moderation = CommentModeration::kPost;
+  auto post_server = testing::TestServer::StartOnDatabase(server_->database_url, post);
+  ASSERT_NE(post_server, nullptr);
+  auto comments = v1::CommentService::NewStub(post_server->channel);
+  auto articles = v1::ArticleService::NewStub(post_server->channel);
+  auto expect_count_matches_list = [&](int64_t expected) {
+    v1::GetArticleRequest get;
+    get.set_id(imported.article_id);
+    v1::Article article;
+    ASSERT_TRUE(articles->GetArticle(testing::ContextWithDeadline().get(), get, &article).ok());
+    v1::ListCommentsRequest list;
+    list.set_article_id(imported.article_id);
+    v1::ListCommentsResponse shown;
+    ASSERT_TRUE(comments->ListComments(testing::ContextWithDeadline().get(), list, &shown).ok());
+    EXPECT_EQ(article.comment_count(), expected);
+    EXPECT_EQ(article.comment_count(), shown.comments_size());
+  };
+  expect_count_matches_list(0);
+
+  v1::CreateCommentRequest request;
+  request.set_article_id(imported.article_id);
+  request.set_author_name("Lê Thị Hoa");
+  request.set_body("Cảm ơn bài viết rất hữu ích");
+  request.set_request_id("portal-comments-1");
+  v1::Comment comment;
+  ASSERT_TRUE(comments->CreateComment(testing::ClientContext("portal-reader").get(), request,
+                                      &comment).ok());
+  ASSERT_EQ(comment.state(), v1::COMMENT_STATE_APPROVED);
+  // The portal's count grows past ours; the re-import keeps ours.
+  ImportDated("portal-comments", absl::StrCat(kSampleDateLine, " 120 9"));
+  expect_count_matches_list(1);
 }
 
 }  // namespace

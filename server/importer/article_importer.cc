@@ -87,7 +87,6 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
     article.state = StateForPublishTime(*page->publish_time, absl::Now());
   }
   article.view_count = page->view_count.value_or(0);
-  article.comment_count = page->comment_count.value_or(0);
   article.slug = ChooseSlug(articles, article.title, import_key);
   const storage::UpsertResult result = articles.UpsertImported(article);
   // Search and related news see the article in the same transaction as its text.

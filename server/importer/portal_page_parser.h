@@ -22,6 +22,7 @@ struct ParsedPage {
   std::optional<absl::Time> publish_time;
   // The two counters after the time in "Thứ năm - 12/01/2023 04:44 120 0"; absent otherwise.
   std::optional<int64_t> view_count;
+  // The portal's count of its own comments, which are not imported: the importer ignores it.
   std::optional<int64_t> comment_count;
   // The publisher label, e.g. "PROVINCE INSPECTORATE" (a line above the title) or "DIC" (the
   // "DIC - " prefix of the lead); empty when the page names none.

@@ -146,7 +146,7 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " source_id, category_id, tags, cover_image_caption, publish_time, view_count,"
           " comment_count, status, body_blocks) VALUES ($1, $2, $3, $4, $5::text[], $6,"
           " NULLIF($7::bigint, 0), $8, $9::text[], $10, CASE WHEN $11 THEN ",
-          MicrosParam(12), " ELSE now() END, $13, $14, $15::article_status, ", BlocksFromParam(16),
+          MicrosParam(12), " ELSE now() END, $13, 0, $14::article_status, ", BlocksFromParam(15),
           ")"
           " ON CONFLICT (import_key) DO UPDATE SET title = EXCLUDED.title,"
           " summary = EXCLUDED.summary, body_paragraphs = EXCLUDED.body_paragraphs,"
@@ -155,7 +155,6 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " cover_image_caption = EXCLUDED.cover_image_caption,"
           " publish_time = CASE WHEN $11 THEN EXCLUDED.publish_time ELSE articles.publish_time END,"
           " view_count = greatest(articles.view_count, EXCLUDED.view_count),"
-          " comment_count = greatest(articles.comment_count, EXCLUDED.comment_count),"
           " body_blocks = EXCLUDED.body_blocks,"
           // Only the lifecycle's automatic states follow the page's date: re-importing never
           // brings back a retracted, deleted, expired or draft article.
@@ -264,7 +263,7 @@ UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
       db::ToTextArrayLiteral(article.body_paragraphs), article.author, article.source_id,
       article.category_id, db::ToTextArrayLiteral(article.tags), article.cover_image_caption,
       article.publish_time_micros.has_value(), article.publish_time_micros.value_or(0),
-      article.view_count, article.comment_count, std::string(ArticleStateName(article.state)),
+      article.view_count, std::string(ArticleStateName(article.state)),
       BlocksArrayLiteral(article.blocks));
   return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>(), row[2].as<int64_t>(),
                       ParseArticleState(row[3].as<std::string>()).value_or(article.state)};

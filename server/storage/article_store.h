@@ -61,7 +61,8 @@ struct ImportedArticle {
   // Absent: keep the stored publish time, or use the import time for a new article.
   std::optional<int64_t> publish_time_micros;
   int64_t view_count = 0;
-  int64_t comment_count = 0;
+  // comment_count is not imported: a new article starts at 0 and re-imports keep the count of
+  // its approved comments here (docs/comments.md).
   // The state a new article gets, and a published or scheduled one takes when the page has a
   // date; others keep theirs (domain/article_lifecycle.h).
   ArticleState state = ArticleState::kPublished;
