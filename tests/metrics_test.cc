@@ -275,5 +275,31 @@ TEST(LogfmtQuoteTest, QuotesOnlyWhatNeedsIt) {
   EXPECT_EQ(LogfmtQuote("k=v"), "\"k=v\"");
 }
 
+// A busy port fails the start with an error naming that address and its flag; the gRPC port is
+// bound first, so a second server on both busy ports reports --listen, not the metrics port.
+TEST_F(MetricsTest, BusyPortErrorNamesTheAddressThatFailed) {
+  const std::string grpc_address = absl::StrCat("127.0.0.1:", server_->server->port());
+  const std::string metrics_address =
+      absl::StrCat("127.0.0.1:", server_->server->metrics_port());
+  ServerOptions options;
+  options.database_url = server_->database_url;
+
+  options.listen_address = grpc_address;
+  options.metrics_listen_address = metrics_address;
+  absl::StatusOr<std::unique_ptr<NewsServer>> both_busy = NewsServer::Start(options);
+  ASSERT_FALSE(both_busy.ok());
+  EXPECT_EQ(both_busy.status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(absl::StrContains(both_busy.status().message(), grpc_address + " (--listen)"))
+      << both_busy.status();
+
+  options.listen_address = "127.0.0.1:0";
+  absl::StatusOr<std::unique_ptr<NewsServer>> metrics_busy = NewsServer::Start(options);
+  ASSERT_FALSE(metrics_busy.ok());
+  EXPECT_TRUE(absl::StrContains(metrics_busy.status().message(), metrics_address))
+      << metrics_busy.status();
+  EXPECT_TRUE(absl::StrContains(metrics_busy.status().message(), "--metrics_listen"))
+      << metrics_busy.status();
+}
+
 }  // namespace
 }  // namespace news

@@ -66,21 +66,23 @@ ServerMetrics::ServerMetrics()
                        .Register(*registry_)
                        .Add({})) {}
 
-absl::StatusOr<std::unique_ptr<ServerMetrics>> ServerMetrics::Create(
-    const std::string& listen_address) {
-  std::unique_ptr<ServerMetrics> metrics(new ServerMetrics());
-  if (listen_address.empty()) return metrics;
+std::unique_ptr<ServerMetrics> ServerMetrics::Create() {
+  return std::unique_ptr<ServerMetrics>(new ServerMetrics());
+}
+
+absl::Status ServerMetrics::Serve(const std::string& listen_address) {
+  if (listen_address.empty()) return absl::OkStatus();
   try {
-    metrics->exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 1);
+    exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 1);
   } catch (const std::exception& e) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot serve metrics on ", listen_address, ": ", e.what()));
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen_address, ": ",
+                                               e.what(), " (--metrics_listen)"));
   }
-  metrics->exposer_->RegisterCollectable(metrics->registry_);
-  metrics->exposer_->RegisterCollectable(metrics->sampled_);
-  const std::vector<int> ports = metrics->exposer_->GetListeningPorts();
-  metrics->port_ = ports.empty() ? 0 : ports.front();
-  return metrics;
+  exposer_->RegisterCollectable(registry_);
+  exposer_->RegisterCollectable(sampled_);
+  const std::vector<int> ports = exposer_->GetListeningPorts();
+  port_ = ports.empty() ? 0 : ports.front();
+  return absl::OkStatus();
 }
 
 ServerMetrics::~ServerMetrics() { StopServing(); }

@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/status/statusor.h"
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "server/db/database_pool.h"
 #include "server/domain/response_cache.h"
@@ -27,13 +27,17 @@ namespace news {
 
 class ServerMetrics : public db::PoolObserver {
  public:
-  // Serves the metrics on `listen_address` (HOST:PORT, port 0 picks a free one); an empty
-  // address keeps the metrics in memory only. Unavailable when the address cannot be bound.
-  static absl::StatusOr<std::unique_ptr<ServerMetrics>> Create(const std::string& listen_address);
+  // Metrics kept in memory until Serve().
+  static std::unique_ptr<ServerMetrics> Create();
 
   ~ServerMetrics() override;
 
   RpcMetrics& rpc() { return rpc_; }
+
+  // Serves the metrics over HTTP on `listen_address` (HOST:PORT, port 0 picks a free one); an
+  // empty address keeps them in memory only. Unavailable, naming the address, when it cannot be
+  // bound. Called at most once.
+  absl::Status Serve(const std::string& listen_address);
 
   // The bound HTTP port; 0 when not serving.
   int port() const { return port_; }

@@ -50,6 +50,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
 void ApplyTransportLimits(const ServerOptions& options, grpc::ServerBuilder& builder) {
   builder.SetMaxReceiveMessageSize(options.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, options.max_concurrent_streams);
+  // gRPC sets SO_REUSEPORT by default, which lets a second server silently share a busy port
+  // and take half its connections; a busy --listen must fail the start instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 2 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20 * 1000);
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
@@ -118,11 +121,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   } catch (const pqxx::broken_connection& e) {
     return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
   }
-  absl::StatusOr<std::unique_ptr<ServerMetrics>> metrics =
-      ServerMetrics::Create(options.metrics_listen_address);
-  if (!metrics.ok()) return metrics.status();
-
-  std::unique_ptr<NewsServer> server(new NewsServer(options, *std::move(metrics)));
+  std::unique_ptr<NewsServer> server(new NewsServer(options, ServerMetrics::Create()));
   server->view_flusher_.Start();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -144,7 +143,14 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->editorial_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
-    return absl::UnavailableError(absl::StrCat("cannot listen on ", options.listen_address));
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve gRPC on ", options.listen_address,
+                     " (--listen): the address is in use or cannot be bound"));
+  }
+  // After the gRPC port, so a busy or bad --listen is the error reported, not the metrics port.
+  if (absl::Status serving = server->metrics_->Serve(options.metrics_listen_address);
+      !serving.ok()) {
+    return serving;
   }
   grpc::HealthCheckServiceInterface& health = *server->server_->GetHealthCheckService();
   for (const char* service : kHealthReportedServices) health.SetServingStatus(service, false);
