@@ -6,6 +6,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client-sample/display_text.h"
 #include "client-sample/reflection_client.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "news/v1/article.grpc.pb.h"
@@ -23,7 +24,8 @@ std::string DescribeLine(const google::protobuf::Timestamp& publish_time, const 
        {FormatLocalTime(publish_time), author, source.name(), category.name()}) {
     if (!part.empty()) parts.push_back(part);
   }
-  parts.push_back(absl::StrCat(view_count, " views, ", comment_count, " comments"));
+  parts.push_back(absl::StrCat(Counted(view_count, "view", "views"), ", ",
+                               Counted(comment_count, "comment", "comments")));
   return absl::StrJoin(parts, " | ");
 }
 
@@ -64,8 +66,8 @@ int RunFeed(const Connection& connection, const CommandArgs& args) {
     const grpc::Status status =
         stub->ListArticles(NewCallContext(connection).get(), request, &response);
     if (!status.ok()) return PrintStatus("ListArticles", status);
-    std::printf("-- page %lld: %d article(s) --\n", static_cast<long long>(page),
-                response.articles_size());
+    std::printf("-- page %lld: %s --\n", static_cast<long long>(page),
+                Counted(response.articles_size(), "article", "articles").c_str());
     for (const auto& article : response.articles()) PrintSummary(article);
     if (response.next_page_token().empty()) {
       std::printf("-- end of feed --\n");
@@ -96,9 +98,9 @@ int RunArticle(const Connection& connection, const CommandArgs& args) {
   if (!status.ok()) return PrintStatus("GetArticle", status);
 
   std::printf("%s\n", article.title().c_str());
-  std::printf("%s | %lld views, %lld comments\n", FormatLocalTime(article.publish_time()).c_str(),
-              static_cast<long long>(article.view_count()),
-              static_cast<long long>(article.comment_count()));
+  std::printf("%s | %s, %s\n", FormatLocalTime(article.publish_time()).c_str(),
+              Counted(article.view_count(), "view", "views").c_str(),
+              Counted(article.comment_count(), "comment", "comments").c_str());
   // Author, source, tags and cover image are optional: portal pages do not always have them.
   if (!article.author().empty()) std::printf("Author: %s\n", article.author().c_str());
   if (article.has_source()) std::printf("Source: %s\n", article.source().name().c_str());

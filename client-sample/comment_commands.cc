@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "client-sample/display_text.h"
 #include "news/v1/comment.grpc.pb.h"
 #include "news/v1/moderation.grpc.pb.h"
 
@@ -51,10 +52,10 @@ void PrintComment(const v1::Comment& comment, const char* indent) {
     std::printf("%s[%lld] (deleted)\n", indent, static_cast<long long>(comment.id()));
     return;
   }
-  std::printf("%s[%lld] %s - %s - %lld like(s)\n%s    %s\n", indent,
-              static_cast<long long>(comment.id()), comment.author_name().c_str(),
-              FormatLocalTime(comment.create_time()).c_str(),
-              static_cast<long long>(comment.like_count()), indent, comment.body().c_str());
+  std::printf("%s[%lld] %s - %s - %s\n%s\n", indent, static_cast<long long>(comment.id()),
+              comment.author_name().c_str(), FormatLocalTime(comment.create_time()).c_str(),
+              Counted(comment.like_count(), "like", "likes").c_str(),
+              IndentLines(comment.body(), absl::StrCat(indent, "    ")).c_str());
 }
 
 int RunComments(const Connection& connection, const CommandArgs& args) {
@@ -147,13 +148,13 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
       stub->ListModerationQueue(NewAdminCallContext(connection).get(), request, &response);
   if (!status.ok()) return PrintStatus("ListModerationQueue", status);
   for (const auto& item : response.items()) {
-    std::printf("[%lld] on \"%s\" by %s (client %s), %s\n    %s\n",
+    std::printf("[%lld] on \"%s\" by %s (client %s), %s\n%s\n",
                 static_cast<long long>(item.comment().id()), item.article_title().c_str(),
                 item.comment().author_name().c_str(), item.client_id().c_str(),
                 FormatLocalTime(item.comment().create_time()).c_str(),
-                item.comment().body().c_str());
+                IndentLines(item.comment().body(), "    ").c_str());
   }
-  std::printf("-- %d comment(s)%s --\n", response.items_size(),
+  std::printf("-- %s%s --\n", Counted(response.items_size(), "comment", "comments").c_str(),
               response.next_page_token().empty() ? "" : ", more in the queue");
   return kExitOk;
 }

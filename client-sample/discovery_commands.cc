@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "client-sample/display_text.h"
 #include "news/v1/discovery.grpc.pb.h"
 
 namespace news::client {
@@ -55,13 +56,13 @@ int RunSearch(const Connection& connection, const CommandArgs& args) {
     const grpc::Status status =
         stub->SearchArticles(NewCallContext(connection).get(), request, &response);
     if (!status.ok()) return PrintStatus("SearchArticles", status);
-    std::printf("-- page %lld: %d result(s) --\n", static_cast<long long>(page),
-                response.results_size());
+    std::printf("-- page %lld: %s --\n", static_cast<long long>(page),
+                Counted(response.results_size(), "result", "results").c_str());
     for (const auto& result : response.results()) {
       char score[32];
       std::snprintf(score, sizeof(score), "score %.3f", result.score());
       PrintArticleLine(result.article(), score);
-      std::printf("    %s\n", result.snippet().c_str());
+      if (!result.snippet().empty()) std::printf("    %s\n", result.snippet().c_str());
     }
     if (response.next_page_token().empty()) {
       std::printf("-- end of results --\n");
@@ -96,7 +97,7 @@ int RunMostViewed(const Connection& connection, const CommandArgs& args) {
   if (!status.ok()) return PrintStatus("ListMostViewedArticles", status);
   std::printf("Đọc nhiều nhất (%s):\n", window.c_str());
   for (const auto& entry : response.articles()) {
-    PrintArticleLine(entry.article(), std::to_string(entry.window_views()) + " views");
+    PrintArticleLine(entry.article(), Counted(entry.window_views(), "view", "views"));
   }
   return kExitOk;
 }

@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client-sample/article_commands.h"
@@ -67,6 +68,13 @@ int Main(int argc, char** argv) {
   const std::vector<Command> commands = AllCommands();
   const std::string usage = UsageText(commands);
   absl::SetProgramUsageMessage(usage);
+  // --help lists the program's own flags; absl's default looks only in a file named after the
+  // binary. Abseil's built-in flags stay under --helpfull.
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return !absl::StrContains(file, "absl/");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
 
   // absl parses only the global flags before the command: the command's own --key=value
   // options are not absl flags, and absl would reject them as unknown.

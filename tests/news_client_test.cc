@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <pqxx/pqxx>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -41,10 +43,10 @@ int CountOf(const std::string& haystack, const std::string& needle) {
   return count;
 }
 
-// Runs the news-client binary with `arguments`. Every call it makes has a deadline, so the run
-// ends by itself.
-ClientRun RunNewsClient(const std::string& arguments) {
-  const std::string command = absl::StrCat(NEWS_CLIENT_BINARY, " ", arguments, " 2>&1");
+// Runs `binary` with `arguments`. Every call news-client makes has a deadline, so the run ends
+// by itself.
+ClientRun RunBinary(const std::string& binary, const std::string& arguments) {
+  const std::string command = absl::StrCat(binary, " ", arguments, " 2>&1");
   ClientRun run;
   FILE* pipe = popen(command.c_str(), "r");
   if (pipe == nullptr) return run;
@@ -68,8 +70,8 @@ class NewsClientTest : public ::testing::Test {
 
   // Runs news-client with `args` against the test server.
   static ClientRun RunClient(const std::string& args) {
-    return RunNewsClient(
-        absl::StrCat("--server=127.0.0.1:", server_->server->port(), " --deadline_ms=5000 ", args));
+    return RunBinary(
+        NEWS_CLIENT_BINARY, absl::StrCat("--server=127.0.0.1:", server_->server->port(), " --deadline_ms=5000 ", args));
   }
 
   // The slug of the sample article published at `utc_time` ("2023-01-11T21:44:00Z").
@@ -110,8 +112,8 @@ TEST_F(NewsClientTest, FeedPrintsTheSamplesWithLocalDatesAndAuthors) {
 TEST_F(NewsClientTest, FeedPagesThroughWithPageTokens) {
   const ClientRun run = RunClient("feed --page_size=1 --pages=10");
   ASSERT_EQ(run.exit_code, 0) << run.output;
-  EXPECT_EQ(CountOf(run.output, "1 article(s)"), 4) << run.output;
-  EXPECT_TRUE(absl::StrContains(run.output, "-- page 4: 1 article(s) --")) << run.output;
+  EXPECT_EQ(CountOf(run.output, "1 article --"), 4) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, "-- page 4: 1 article --")) << run.output;
   EXPECT_FALSE(absl::StrContains(run.output, "-- page 5")) << run.output;
   EXPECT_TRUE(absl::StrContains(run.output, "-- end of feed --")) << run.output;
   EXPECT_EQ(CountOf(run.output, kSharedTitle), 2) << run.output;
@@ -226,7 +228,7 @@ TEST_F(NewsClientTest, HealthReportsServing) {
 
 TEST_F(NewsClientTest, UnreachableServerFailsWithinTheDeadline) {
   // Nothing listens on port 1.
-  const ClientRun run = RunNewsClient("--server=127.0.0.1:1 --deadline_ms=1000 feed");
+  const ClientRun run = RunBinary(NEWS_CLIENT_BINARY, "--server=127.0.0.1:1 --deadline_ms=1000 feed");
   EXPECT_EQ(run.exit_code, 1);
   EXPECT_TRUE(absl::StrContains(run.output, "ListArticles failed: UNAVAILABLE") ||
               absl::StrContains(run.output, "ListArticles failed: DEADLINE_EXCEEDED"))
@@ -283,6 +285,43 @@ TEST_F(NewsClientTest, EditorWritesSchedulesPublishesRetractsAndDeletesAStory) {
   const ClientRun deleted = RunClient(absl::StrCat("delete ", id));
   EXPECT_TRUE(absl::StrContains(deleted.output, "[deleted]")) << deleted.output;
   unsetenv("NEWS_ADMIN_TOKEN");
+}
+
+// --help lists each shipped program's own flags (absl's default finds none outside a file named
+// after the binary), and not Abseil's built-in ones, which --helpfull adds.
+TEST(HelpTest, EveryProgramListsItsOwnFlags) {
+  const std::pair<const char*, std::vector<const char*>> programs[] = {
+      {NEWS_SERVER_BINARY, {"--listen", "--metrics_listen", "--database_url"}},
+      {NEWSCTL_BINARY, {"--database_url", "--category", "--articles", "--role"}},
+      {NEWS_CLIENT_BINARY, {"--server", "--deadline_ms"}},
+      {NEWS_LOAD_BINARY, {"--target", "--mix", "--concurrency", "--allow_remote"}},
+  };
+  for (const auto& [binary, flags] : programs) {
+    const ClientRun run = RunBinary(binary, "--help");
+    EXPECT_FALSE(absl::StrContains(run.output, "No flags matched")) << binary << run.output;
+    EXPECT_FALSE(absl::StrContains(run.output, "--flagfile")) << binary << run.output;
+    for (const char* flag : flags) {
+      EXPECT_TRUE(absl::StrContains(run.output, flag)) << binary << " " << flag << run.output;
+    }
+  }
+}
+
+// A comment body of several lines stays indented under its heading line; counts of one take the
+// singular.
+TEST_F(NewsClientTest, MultiLineCommentBodyIsIndentedAndCountsArePluralised) {
+  auto stub = v1::ArticleService::NewStub(server_->channel);
+  v1::ListArticlesRequest request;
+  v1::ListArticlesResponse feed;
+  ASSERT_TRUE(stub->ListArticles(testing::ContextWithDeadline().get(), request, &feed).ok());
+  ASSERT_GT(feed.articles_size(), 0);
+  const ClientRun run = RunClient(absl::StrCat("comment ", feed.articles(0).id(),
+                                               " \"Dòng thứ nhất\nDòng thứ hai\" --author=\"An\""));
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_TRUE(absl::StrContains(run.output, " - 0 likes\n    Dòng thứ nhất\n    Dòng thứ hai\n"))
+      << run.output;
+
+  const ClientRun feed_run = RunClient("feed --page_size=1");
+  EXPECT_TRUE(absl::StrContains(feed_run.output, "-- page 1: 1 article --")) << feed_run.output;
 }
 
 }  // namespace

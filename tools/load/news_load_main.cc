@@ -18,6 +18,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -227,6 +228,13 @@ int Main(int argc, char** argv) {
       "Load-tests the news.v1 gRPC API: news-load --target=127.0.0.1:50051 "
       "--mix=get=70,list=20,categories=10 --zipf=1.1 --concurrency=32 --duration=10s");
   std::vector<char*> args = NormalizeFlagNames(argc, argv);
+  // --help lists the program's own flags; absl's default looks only in a file named after the
+  // binary. Abseil's built-in flags stay under --helpfull.
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return !absl::StrContains(file, "absl/");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
   absl::ParseCommandLine(static_cast<int>(args.size()), args.data());
 
   const std::string target = absl::GetFlag(FLAGS_target);
