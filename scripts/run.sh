@@ -12,6 +12,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
     build/server/newsctl import db/samples/*.txt
   fi
 fi
-# Rebuilds search documents a migration queued (docs/discovery.md); quick when none are.
-build/server/newsctl reindex-search
+# Rebuilds what a migration left to rebuild from the articles' text: queued search documents and
+# related-news terms (docs/discovery.md).
+build/server/newsctl reindex
 exec build/server/news-server "$@"

@@ -1,6 +1,7 @@
 // newsctl: operator commands against the news database (DATABASE_URL).
 //   newsctl migrate                      apply pending schema migrations
 //   newsctl import [--category=NAME] FILE...   import portal pages (docs/importer.md)
+//   newsctl reindex                      rebuild search documents and related-news terms
 //   newsctl generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)
 //   newsctl token create|revoke|list            admin tokens (docs/comments.md)
 //   newsctl changes tail [--after=POSITION]     follow the change log (docs/newsroom.md)
@@ -15,6 +16,8 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
+#include "absl/strings/match.h"
 #include "server/app/change_commands.h"
 #include "server/app/environment.h"
 #include "server/app/generate_command.h"
@@ -34,9 +37,9 @@ constexpr char kUsage[] =
     "newsctl COMMAND [flags] [args]\n"
     "  migrate                        apply pending schema migrations\n"
     "  import [--category=NAME] FILE...  import portal article pages\n"
-    "  reindex-search                 rebuild the search documents migrations queued\n"
+    "  reindex                        after an upgrade: rebuild the search documents migrations\n"
+    "                                 queued and extract every article's related-news terms again\n"
     "  generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)\n"
-    "  reindex-related                extract related-news terms again (after migration 0009)\n"
     "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
     "  token list                      list admin tokens (no secrets)\n"
@@ -84,17 +87,13 @@ int Import(pqxx::connection& db, const std::vector<char*>& files) {
   return failures == 0 ? 0 : 1;
 }
 
-int ReindexSearch(pqxx::connection& db) {
+// Everything a migration may leave to rebuild from the articles' text: the search documents it
+// queued, then every article's related-news terms, 1000 articles per transaction, marking their
+// lists stale; news-server then recomputes them in the background (docs/discovery.md).
+int Reindex(pqxx::connection& db) {
   if (Migrate(db) != 0) return 1;
   const int64_t rebuilt = news::importer::RebuildQueuedSearchDocuments(db);
   std::printf("rebuilt %lld search documents\n", static_cast<long long>(rebuilt));
-  return 0;
-}
-
-// Extracts every article's related-news terms again, 1000 articles per transaction, and marks
-// their lists stale; news-server then recomputes them in the background (docs/discovery.md).
-int ReindexRelated(pqxx::connection& db) {
-  if (Migrate(db) != 0) return 1;
   news::storage::PrepareStatements(db);
   int64_t last_id = 0;
   bool reindexed_any = false;
@@ -116,6 +115,13 @@ int ReindexRelated(pqxx::connection& db) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  // --help lists the program's own flags; absl's default looks only in a file named after the
+  // binary. Abseil's built-in flags stay under --helpfull.
+  absl::FlagsUsageConfig usage_config;
+  usage_config.contains_help_flags = [](absl::string_view file) {
+    return !absl::StrContains(file, "absl/");
+  };
+  absl::SetFlagsUsageConfig(usage_config);
   std::vector<char*> args = absl::ParseCommandLine(argc, argv);
   if (args.size() < 2) {
     std::fprintf(stderr, "%s\n", kUsage);
@@ -131,9 +137,8 @@ int main(int argc, char** argv) {
     pqxx::connection db(absl::GetFlag(FLAGS_database_url));
     if (command == "migrate") return Migrate(db);
     if (command == "import") return Import(db, rest);
-    if (command == "reindex-search") return ReindexSearch(db);
+    if (command == "reindex") return Reindex(db);
     if (command == "generate") return news::RunGenerateCommand(db);
-    if (command == "reindex-related") return ReindexRelated(db);
     if (command == "token") return news::RunTokenCommand(db, rest);
     if (command == "changes") return news::RunChangesCommand(db, rest);
   } catch (const std::exception& e) {
