@@ -26,7 +26,8 @@ constexpr int kMostViewedMaxSize = 50;
 constexpr size_t kMaxQueryWords = 32;
 
 // The first of summary, body paragraphs and title that mentions a query word, as a snippet;
-// else the start of the summary.
+// empty when none does (a search document not yet rebuilt from the current text can match words
+// the text no longer has).
 std::string SnippetFor(const storage::SearchHit& hit, const std::vector<std::string>& words) {
   std::string snippet = text::HighlightSnippet(hit.article.summary(), words);
   for (size_t i = 0; snippet.empty() && i < hit.body_paragraphs.size(); ++i) {
