@@ -511,6 +511,36 @@ TEST_F(DiscoveryTest, SearchFindsLettersOfEveryScript) {
   EXPECT_TRUE(Search("Петербург").results().empty());
 }
 
+// As after migration 0009, which empties article_terms: `newsctl reindex` extracts the terms of
+// the articles that have none, the servers recompute their lists, and a second run finds nothing
+// to do (scripts/run.sh runs it at every start).
+TEST(RelatedReindexTest, ArticlesWithoutTermsGetThemBackAndASecondRunDoesNothing) {
+  auto server = testing::TestServer::Start("related_reindex_test");
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  const std::vector<int64_t> samples = SampleIds(server->database_url);
+  ASSERT_EQ(samples.size(), 4u);
+  pqxx::connection db(server->database_url);
+  storage::PrepareStatements(db);
+  auto terms_of = [&](int64_t id) {
+    return pqxx::nontransaction(db)
+        .exec_params1("SELECT count(*) FROM article_terms WHERE article_id = $1", id)[0]
+        .as<int64_t>();
+  };
+  const int64_t terms_before = terms_of(samples[0]);
+  ASSERT_GT(terms_before, 0);
+  pqxx::nontransaction(db).exec_params("DELETE FROM article_terms WHERE article_id = $1",
+                                       samples[0]);
+  {
+    pqxx::work tx(db);
+    EXPECT_EQ(ReindexRelatedTerms(tx, 0, 1000), samples[0]);
+    tx.commit();
+  }
+  EXPECT_EQ(terms_of(samples[0]), terms_before);
+  pqxx::work tx(db);
+  EXPECT_EQ(ReindexRelatedTerms(tx, 0, 1000), 0);
+}
+
 TEST_F(DiscoveryTest, QueuedSearchDocumentsAreRebuiltWithTheCurrentTokenisation) {
   const std::string url = server_->database_url;
   const int64_t id = InsertArticle(url, "quoc-te", "nguon-a", "Tin từ Владивосток",

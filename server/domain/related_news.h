@@ -76,8 +76,8 @@ void IndexRelatedNews(pqxx::transaction_base& tx, const ArticleText& article, bo
 // skip each other's lists. Throws pqxx exceptions on database errors.
 int RefreshStaleRelatedLists(pqxx::transaction_base& tx, int limit);
 
-// Extracts again the terms of up to `limit` articles with id greater than `after_id` (by id)
-// and marks their lists stale, for databases indexed before migration 0009 (`newsctl
+// Extracts the terms of up to `limit` articles with id greater than `after_id` (by id) that have
+// none and marks their lists stale, for databases indexed before migration 0009 (`newsctl
 // reindex`); returns the last id reindexed, or 0 when none is left. Document
 // frequencies are kept as they are. Throws pqxx exceptions on database errors.
 int64_t ReindexRelatedTerms(pqxx::transaction_base& tx, int64_t after_id, int limit);

@@ -109,8 +109,9 @@ void RelatedStore::Prepare(pqxx::connection& connection) {
   connection.prepare("related_forget_freshness",
                      "DELETE FROM related_list_freshness WHERE article_id = $1");
   connection.prepare("related_articles_after",
-                     "SELECT id, category_id, tags, title, summary, body_paragraphs FROM articles "
-                     "WHERE id > $1 ORDER BY id LIMIT $2");
+                     "SELECT id, category_id, tags, title, summary, body_paragraphs FROM articles a "
+                     "WHERE id > $1 AND NOT EXISTS (SELECT 1 FROM article_terms t"
+                     " WHERE t.article_id = a.id) ORDER BY id LIMIT $2");
   connection.prepare("related_list",
                      absl::StrCat("SELECT r.score, ", kArticleSummaryColumns,
                                   " FROM related_articles r JOIN ", kArticleSummaryFrom,

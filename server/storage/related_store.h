@@ -106,7 +106,8 @@ class RelatedStore {
   // deleted articles are removed instead.
   std::vector<IndexedArticle> LockStaleLists(int64_t max_corpus_documents, int limit);
 
-  // Up to `limit` articles with id greater than `after_id`, by id, with their text.
+  // Up to `limit` articles with id greater than `after_id` that have no related-news terms (all
+  // of them after migration 0009), by id, with their text.
   std::vector<IndexedArticle> ArticlesAfter(int64_t after_id, int limit);
 
   // Bulk loads (COPY), for articles that have no rows yet.
