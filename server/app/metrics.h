@@ -101,7 +101,7 @@ void ServerMetrics::AddCacheCounters(const std::string& name,
                     "Cacheable reads that waited for a database read another call had started",
                     labels, [&cache] { return static_cast<double>(cache.coalesced()); });
   AddSampledCounter("news_cache_refreshes_total",
-                    "Background re-reads of entries older than half the TTL", labels,
+                    "Background re-reads of cached entries older than the refresh age", labels,
                     [&cache] { return static_cast<double>(cache.refreshes()); });
 }
 

@@ -80,8 +80,10 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                                   options.statement_timeout, metrics_.get(),
                                   "news-server write pool"}),
       article_catalog_(page_tokens_),
-      article_cache_(options.article_cache_entries, options.article_cache_ttl),
-      feed_cache_(options.feed_cache_entries, options.article_cache_ttl),
+      article_cache_(options.article_cache_entries, options.article_cache_ttl,
+                     options.article_cache_refresh_after),
+      feed_cache_(options.feed_cache_entries, options.article_cache_ttl,
+                  options.article_cache_refresh_after),
       article_service_(article_catalog_, pool_, view_counter_, article_cache_, feed_cache_,
                        options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
@@ -101,6 +103,11 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   if (options.related_refresh_lists > 0) {
     related_list_refresher_ = std::make_unique<RelatedListRefresher>(
         write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
+  }
+  if (article_cache_.enabled() || feed_cache_.enabled()) {
+    change_log_follower_ = std::make_unique<ChangeLogFollower>(
+        ChangeLogFollowerOptions{.database_url = options.database_url}, article_cache_,
+        feed_cache_, *metrics_);
   }
   metrics_->AddPoolGauges("news_db_pool", "Database", pool_, options.db_connections);
   metrics_->AddPoolGauges("news_db_write_pool", "Database write", write_pool_,
@@ -157,6 +164,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   server->moderation_queue_gauge_.Start();
   if (server->related_list_refresher_) server->related_list_refresher_->Start();
   server->newsroom_worker_.Start();
+  if (server->change_log_follower_) server->change_log_follower_->Start();
   server->health_monitor_ =
       std::make_unique<HealthMonitor>(options.database_url, health, *server->metrics_);
   server->health_monitor_->Start();
@@ -173,6 +181,7 @@ NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 // - the health monitor first, then the health service reports NOT_SERVING, so load balancers
 //   stop sending calls while in-flight ones finish;
 // - the moderation queue gauge and the related list refresher read and write through the pools;
+// - the change-log follower only observes (it invalidates the caches, which outlive it);
 // - the gRPC server: after it no call can count a view;
 // - the view flusher, whose last flush writes what the calls counted, through the write pool;
 // - the pools, once no job can be queued any more;
@@ -183,6 +192,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   if (health_monitor_) health_monitor_->Stop();
   moderation_queue_gauge_.Stop();
   if (related_list_refresher_) related_list_refresher_->Stop();
+  if (change_log_follower_) change_log_follower_->Stop();
   newsroom_worker_.Stop();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();

@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/app/change_log_follower.h"
 #include "server/app/health_monitor.h"
 #include "server/app/metrics.h"
 #include "server/app/moderation_queue_gauge.h"
@@ -79,12 +80,15 @@ struct ServerOptions {
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
   CommentRules comment_rules;
   // In-memory caches of GetArticle by id and of first ListArticles pages
-  // (server/domain/response_cache.h): at most this many entries each, each served for at most
-  // article_cache_ttl after it was read. 0 turns them off (the default here, so that tests read
-  // their own writes; news-server turns them on).
+  // (server/domain/response_cache.h, docs/caching.md): at most this many entries each,
+  // invalidated by the change log (ChangeLogFollower), each served for at most article_cache_ttl
+  // after it was read and refreshed in the background when read after
+  // article_cache_refresh_after. 0 turns them off (the default here, so that tests read their
+  // own writes; news-server turns them on).
   size_t article_cache_entries = 0;
   size_t feed_cache_entries = 0;
-  absl::Duration article_cache_ttl = absl::Seconds(1);
+  absl::Duration article_cache_ttl = absl::Minutes(5);
+  absl::Duration article_cache_refresh_after = absl::Seconds(1);
   // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
   absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
@@ -121,8 +125,8 @@ class NewsServer {
   NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetrics> metrics);
 
   // Start order: the members below are built top to bottom, then Start() starts the view
-  // flusher, the gRPC server, the moderation queue gauge, the related list refresher and the
-  // health monitor; Shutdown() stops
+  // flusher, the gRPC server, the moderation queue gauge, the related list refresher, the
+  // newsroom worker, the change-log follower and the health monitor; Shutdown() stops
   // them in the reverse order (docs/architecture.md says why), then the pools, then the metrics.
   const ServerOptions options_;
   // Before the pool: the pool reports to it.
@@ -153,6 +157,8 @@ class NewsServer {
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
   // The change-log sequencer, the scheduler and retention.
   NewsroomWorker newsroom_worker_;
+  // Invalidates the caches; null when both are off.
+  std::unique_ptr<ChangeLogFollower> change_log_follower_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;
   bool shut_down_ = false;

@@ -68,9 +68,12 @@ ABSL_FLAG(int, article_cache_entries, news::EnvOr("ARTICLE_CACHE_ENTRIES", 10000
 ABSL_FLAG(int, feed_cache_entries, news::EnvOr("FEED_CACHE_ENTRIES", 1000),
           "first ListArticles pages kept in memory (per filter and page size); 0 turns the cache "
           "off (env FEED_CACHE_ENTRIES)");
-ABSL_FLAG(int, article_cache_ttl_ms, news::EnvOr("ARTICLE_CACHE_TTL_MS", 1000),
-          "how long a cached article or feed page is served; changes show within this "
-          "(env ARTICLE_CACHE_TTL_MS)");
+ABSL_FLAG(int, article_cache_ttl_ms, news::EnvOr("ARTICLE_CACHE_TTL_MS", 300000),
+          "longest a cached article or feed page is served; changes show sooner, as the change "
+          "log invalidates entries (docs/caching.md; env ARTICLE_CACHE_TTL_MS)");
+ABSL_FLAG(int, article_cache_refresh_ms, news::EnvOr("ARTICLE_CACHE_REFRESH_MS", 1000),
+          "a read of a cached entry older than this re-reads it in the background, so view, "
+          "like and comment counts keep moving (docs/caching.md; env ARTICLE_CACHE_REFRESH_MS)");
 ABSL_FLAG(int, change_log_retention_days, news::EnvOr("CHANGE_LOG_RETENTION_DAYS", 30),
           "days the change log and soft-deleted articles are kept (docs/newsroom.md; env "
           "CHANGE_LOG_RETENTION_DAYS)");
@@ -136,6 +139,8 @@ int main(int argc, char** argv) {
   options.feed_cache_entries =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_feed_cache_entries)));
   options.article_cache_ttl = absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_ttl_ms));
+  options.article_cache_refresh_after =
+      absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_refresh_ms));
   options.comment_rules.moderation = *comment_moderation;
   options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
   auto server = news::NewsServer::Start(options);

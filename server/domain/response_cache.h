@@ -6,18 +6,20 @@
 // without the database. Responses are kept serialized, so a hit hands the same bytes to every
 // reader without copying or serializing them.
 //
-// Freshness is bounded by time, not by notifications: an entry is served for at most `ttl`
-// after it was read from the database. That one rule covers every way a response can change (an
-// article's row, its view and comment counts, its newer/older neighbours, a new article at the
-// top of a feed, a renamed category) and every server instance, with no triggers or
-// LISTEN/NOTIFY; with the default 1 s, no reader sees a change later than 1 s after its commit.
+// Freshness comes from invalidation, with time as the bound: the ChangeLogFollower
+// (server/app/change_log_follower.h, docs/caching.md) drops the entries that each committed
+// change touches (Invalidate, InvalidateAll), so content changes show within about 100 ms on
+// every instance, and an entry is served for at most `ttl` after it was read from the database
+// whatever happens. Counters that move without a change-log row (view, like and comment counts
+// in feeds) are kept moving by `refresh_after`: a hit on an entry older than that re-reads it in
+// the background.
 //
-// Expiry must not send every reader of a hot entry to the database at once: concurrent misses
-// for one key share one read (coalescing), and a hit on an entry older than half the TTL starts
-// one background re-read while the reader gets the entry (refresh-ahead), so hot entries are
-// replaced before they expire. Refreshes are few at a time, so that under load they cannot
-// crowd out the misses: an entry that finds no refresh slot free expires and is read again by
-// one coalesced miss.
+// Expiry and invalidation must not send every reader of a hot entry to the database at once:
+// concurrent misses for one key share one read (coalescing), and a hit on an entry older than
+// `refresh_after` starts one background re-read while the reader gets the entry
+// (refresh-ahead), so hot entries are replaced before they expire. Refreshes are few at a time,
+// so that under load they cannot crowd out the misses: an entry that finds no refresh slot free
+// expires and is read again by one coalesced miss.
 
 #include <algorithm>
 #include <atomic>
@@ -41,8 +43,8 @@
 namespace news {
 
 // At most `max_entries` values, each served for at most `ttl` after the read that produced it
-// started. Values are read by the caller's loads (see Get), at most one at a time per key.
-// Thread-safe.
+// started, and not after it was invalidated. Values are read by the caller's loads (see Get), at
+// most one at a time per key. Thread-safe.
 //
 // The entries are split into shards by key, each with its own lock, and each evicts with the
 // CLOCK algorithm: a hit only sets the entry's "used" bit; when a shard is full, a hand sweeps
@@ -57,16 +59,18 @@ class ResponseCache {
   // Receives the outcome of one load.
   using LoadDone = absl::AnyInvocable<void(absl::StatusOr<Value>)>;
 
-  // `now` is the clock (tests pass a fake one). max_entries 0 stores nothing: every Get loads.
+  // Hits on entries older than `refresh_after` (at most ttl) refresh them. `now` is the clock
+  // (tests pass a fake one). max_entries 0 stores nothing: every Get loads.
   // At most `max_refreshes` background refreshes run at once (queued ones included): the rest of
   // the database's capacity stays with misses, and entries that find no free slot expire and are
   // read again by their next miss. The default, twice the default pool, kept the Zipf hot set
   // fresh in bench/run.sh's mobile mix; 1 let hot entries expire once the pool queued.
   ResponseCache(
-      size_t max_entries, absl::Duration ttl,
+      size_t max_entries, absl::Duration ttl, absl::Duration refresh_after,
       std::function<absl::Time()> now = [] { return absl::Now(); }, size_t max_refreshes = 8)
       : max_entries_(max_entries),
         ttl_(ttl),
+        refresh_after_(std::min(refresh_after, ttl)),
         now_(std::move(now)),
         max_refreshes_(max_refreshes),
         // One shard per 64 entries, up to 16: small caches keep exact CLOCK order.
@@ -80,9 +84,10 @@ class ResponseCache {
   bool enabled() const { return max_entries_ > 0; }
 
   // Serves one reader of `key`:
-  // - a value stored less than ttl ago is returned at once (a hit); if it is older than ttl / 2,
-  //   no load of `key` is in flight and fewer than max_refreshes refreshes are, `load` is also
-  //   called, to replace it in the background (a refresh);
+  // - a value stored less than ttl ago and not invalidated since is returned at once (a hit); if
+  //   it is older than refresh_after, no load of `key` is in flight and fewer than
+  //   max_refreshes refreshes are, `load` is also called, to replace it in the background (a
+  //   refresh);
   // - otherwise Get returns null and the value, or the load's error, goes to the callback that
   //   `waiter()` returns, when the load of `key` in flight completes (coalesced), or else a new
   //   load started by calling `load` (a miss).
@@ -103,33 +108,59 @@ class ResponseCache {
     const absl::Time now = now_();
     Shard& shard = ShardOf(key);
     std::shared_ptr<const Value> value;
+    uint64_t load_id;
     {
       std::lock_guard lock(shard.mutex);
       auto entry = shard.entries.find(key);
       if (entry != shard.entries.end() && now - entry->second.read_at < ttl_) {
         entry->second.used = true;
         hits_.fetch_add(1, std::memory_order_relaxed);
-        if (now - entry->second.read_at < ttl_ / 2 || shard.loads.contains(key) ||
+        if (now - entry->second.read_at < refresh_after_ || shard.loads.contains(key) ||
             !TakeRefreshSlot()) {
           return entry->second.value;
         }
         value = entry->second.value;
-        shard.loads.try_emplace(key);
+        load_id = StartLoad(shard, key).id;
         refreshes_.fetch_add(1, std::memory_order_relaxed);
       } else if (auto in_flight = shard.loads.find(key); in_flight != shard.loads.end()) {
-        in_flight->second.push_back(waiter());
+        in_flight->second.waiters.push_back(waiter());
         coalesced_.fetch_add(1, std::memory_order_relaxed);
         return nullptr;
       } else {
-        shard.loads[key].push_back(waiter());
+        Load& started = StartLoad(shard, key);
+        load_id = started.id;
+        started.waiters.push_back(waiter());
         misses_.fetch_add(1, std::memory_order_relaxed);
       }
     }
-    load([this, &shard, key, now, refresh = value != nullptr](absl::StatusOr<Value> loaded) {
-      Complete(shard, key, now, std::move(loaded));
+    load([this, &shard, key, load_id, now,
+          refresh = value != nullptr](absl::StatusOr<Value> loaded) {
+      Complete(shard, key, load_id, now, std::move(loaded));
       if (refresh) refreshes_in_flight_.fetch_sub(1, std::memory_order_relaxed);
     });
     return value;
+  }
+
+  // Drops the entry of `key`, and detaches a load of it in flight: its waiters still get what it
+  // read, but it is not stored (it may have read the row before the change that invalidates
+  // it), and later readers of `key` start a new load instead of joining it.
+  void Invalidate(const Key& key) {
+    Shard& shard = ShardOf(key);
+    std::lock_guard lock(shard.mutex);
+    if (auto entry = shard.entries.find(key); entry != shard.entries.end()) Expire(entry->second);
+    if (auto in_flight = shard.loads.find(key); in_flight != shard.loads.end()) {
+      Detach(shard, in_flight);
+    }
+  }
+
+  // Invalidate for every key.
+  void InvalidateAll() {
+    for (size_t i = 0; i < shard_count_; ++i) {
+      Shard& shard = shards_[i];
+      std::lock_guard lock(shard.mutex);
+      for (auto& [key, entry] : shard.entries) Expire(entry);
+      while (!shard.loads.empty()) Detach(shard, shard.loads.begin());
+    }
   }
 
   // Entries stored, expired ones included (they are replaced or evicted first).
@@ -159,6 +190,12 @@ class ResponseCache {
     bool used = false;
   };
 
+  struct Load {
+    // Tells a load from a later one of the same key once it was detached.
+    uint64_t id = 0;
+    std::vector<Waiter> waiters;
+  };
+
   struct Shard {
     mutable std::mutex mutex;
     size_t capacity = 0;
@@ -167,8 +204,26 @@ class ResponseCache {
     std::vector<Key> ring;
     size_t hand = 0;
     // Loads in flight, with the readers waiting for each.
-    absl::flat_hash_map<Key, std::vector<Waiter>> loads;
+    absl::flat_hash_map<Key, Load> loads;
+    // Invalidated loads still in flight, by id: their outcome goes to their waiters only.
+    absl::flat_hash_map<uint64_t, Load> detached;
+    uint64_t next_load_id = 0;
   };
+
+  // Needs shard.mutex; `key` has no load in flight.
+  static Load& StartLoad(Shard& shard, const Key& key) {
+    Load& load = shard.loads[key];
+    load.id = ++shard.next_load_id;
+    return load;
+  }
+
+  // Needs shard.mutex.
+  static void Detach(Shard& shard,
+                     typename absl::flat_hash_map<Key, Load>::iterator in_flight) {
+    const uint64_t id = in_flight->second.id;
+    shard.detached.emplace(id, std::move(in_flight->second));
+    shard.loads.erase(in_flight);
+  }
 
   bool TakeRefreshSlot() {
     size_t running = refreshes_in_flight_.load(std::memory_order_relaxed);
@@ -186,18 +241,32 @@ class ResponseCache {
     return shards_[(absl::Hash<Key>{}(key) >> 48) % shard_count_];
   }
 
-  void Complete(Shard& shard, const Key& key, absl::Time read_at, absl::StatusOr<Value> loaded) {
+  void Complete(Shard& shard, const Key& key, uint64_t load_id, absl::Time read_at,
+                absl::StatusOr<Value> loaded) {
     const Result result = loaded.ok() ? Result(std::make_shared<const Value>(*std::move(loaded)))
                                       : Result(loaded.status());
     std::vector<Waiter> waiters;
     {
       std::lock_guard lock(shard.mutex);
       auto in_flight = shard.loads.find(key);
-      waiters = std::move(in_flight->second);
-      shard.loads.erase(in_flight);
-      if (result.ok()) Store(shard, key, *result, read_at);
+      if (in_flight != shard.loads.end() && in_flight->second.id == load_id) {
+        waiters = std::move(in_flight->second.waiters);
+        shard.loads.erase(in_flight);
+        if (result.ok()) Store(shard, key, *result, read_at);
+      } else {
+        auto detached = shard.detached.find(load_id);
+        waiters = std::move(detached->second.waiters);
+        shard.detached.erase(detached);
+      }
     }
     for (Waiter& waiter : waiters) waiter(result);
+  }
+
+  // Needs the entry's shard's mutex. The entry stays in the eviction ring, as an expired one: the
+  // hand takes it first, and a load of its key replaces it.
+  static void Expire(Entry& entry) {
+    entry.read_at = absl::InfinitePast();
+    entry.value.reset();
   }
 
   // Needs shard.mutex.
@@ -227,6 +296,7 @@ class ResponseCache {
 
   const size_t max_entries_;
   const absl::Duration ttl_;
+  const absl::Duration refresh_after_;
   const std::function<absl::Time()> now_;
   const size_t max_refreshes_;
   const size_t shard_count_;
