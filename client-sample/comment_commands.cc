@@ -124,8 +124,10 @@ int RunLike(const Connection& connection, const CommandArgs& args) {
   return kExitOk;
 }
 
-// Admin calls carry `authorization: Bearer $NEWS_ADMIN_TOKEN`; without the variable the server
-// answers UNAUTHENTICATED, which is shown like any other error.
+}  // namespace
+
+// Without NEWS_ADMIN_TOKEN the server answers UNAUTHENTICATED, which is shown like any other
+// error.
 std::unique_ptr<grpc::ClientContext> AdminContext(const Connection& connection) {
   auto context = NewCallContext(connection);
   const char* token = std::getenv("NEWS_ADMIN_TOKEN");
@@ -134,6 +136,8 @@ std::unique_ptr<grpc::ClientContext> AdminContext(const Connection& connection) 
   }
   return context;
 }
+
+namespace {
 
 int RunQueue(const Connection& connection, const CommandArgs& args) {
   const absl::StatusOr<int64_t> article_id = args.IntOption("article_id", 0);
@@ -163,6 +167,15 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
                 item.comment().author_name().c_str(), item.client_id().c_str(),
                 FormatLocalTime(item.comment().create_time()).c_str(),
                 item.comment().body().c_str());
+    if (item.has_hold()) {
+      std::printf("    held:%s%s\n",
+                  item.hold().matched_term().empty()
+                      ? ""
+                      : absl::StrCat(" suspect term \"", item.hold().matched_term(), "\"").c_str(),
+                  item.hold().link_count() == 0
+                      ? ""
+                      : absl::StrCat(" ", item.hold().link_count(), " links").c_str());
+    }
   }
   std::printf("-- %d comment(s)%s --\n", response.items_size(),
               response.next_page_token().empty() ? "" : ", more in the queue");

@@ -5,6 +5,7 @@
 // `x-client-id` of this install, and as a moderator (queue, approve, reject, spam, ban) with
 // the admin token from the environment variable NEWS_ADMIN_TOKEN.
 
+#include <memory>
 #include <vector>
 
 #include "client-sample/command.h"
@@ -12,6 +13,9 @@
 namespace news::client {
 
 std::vector<Command> CommentCommands();
+
+// A call context carrying `authorization: Bearer $NEWS_ADMIN_TOKEN`, for ModerationService.
+std::unique_ptr<grpc::ClientContext> AdminContext(const Connection& connection);
 
 }  // namespace news::client
 

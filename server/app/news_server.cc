@@ -90,10 +90,12 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                        options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
       discovery_service_(discovery_catalog_, pool_, options.clock),
-      comment_board_(options.comment_rules, page_tokens_),
+      comment_policy_(options.comment_rules),
+      comment_board_(options.comment_rules, page_tokens_, comment_policy_),
       comment_service_(comment_board_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
-      moderation_service_(moderation_desk_, write_pool_) {}
+      word_list_desk_(page_tokens_, comment_policy_),
+      moderation_service_(moderation_desk_, word_list_desk_, write_pool_) {}
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(options);

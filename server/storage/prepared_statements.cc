@@ -2,6 +2,7 @@
 
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
+#include "server/storage/comment_policy_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/moderation_event_store.h"
 #include "server/storage/related_store.h"
@@ -22,6 +23,7 @@ void PrepareStatements(pqxx::connection& connection) {
   BanStore::Prepare(connection);
   TokenStore::Prepare(connection);
   ModerationEventStore::Prepare(connection);
+  CommentPolicyStore::Prepare(connection);
 }
 
 }  // namespace news::storage
