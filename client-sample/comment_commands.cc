@@ -152,6 +152,15 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
                 item.comment().author_name().c_str(), item.client_id().c_str(),
                 FormatLocalTime(item.comment().create_time()).c_str(),
                 item.comment().body().c_str());
+    if (item.has_hold()) {
+      std::printf("    held:%s%s\n",
+                  item.hold().matched_term().empty()
+                      ? ""
+                      : absl::StrCat(" suspect term \"", item.hold().matched_term(), "\"").c_str(),
+                  item.hold().link_count() == 0
+                      ? ""
+                      : absl::StrCat(" ", item.hold().link_count(), " links").c_str());
+    }
   }
   std::printf("-- %d comment(s)%s --\n", response.items_size(),
               response.next_page_token().empty() ? "" : ", more in the queue");

@@ -55,6 +55,13 @@ ABSL_FLAG(std::string, comment_moderation, news::EnvOr("COMMENT_MODERATION", "pr
           "(env COMMENT_MODERATION)");
 ABSL_FLAG(int, comment_flood_limit, news::EnvOr("COMMENT_FLOOD_LIMIT", 5),
           "comments one client may post per minute (env COMMENT_FLOOD_LIMIT)");
+ABSL_FLAG(int, comment_max_links, news::EnvOr("COMMENT_MAX_LINKS", 1),
+          "a comment with more links (URLs, bare domains) waits for a moderator "
+          "(env COMMENT_MAX_LINKS)");
+ABSL_FLAG(int, comment_trust_after, news::EnvOr("COMMENT_TRUST_AFTER", 3),
+          "under pre-moderation, approve at once the comments of a client with this many "
+          "approved comments and none rejected or spam in 30 days; 0: off "
+          "(env COMMENT_TRUST_AFTER)");
 ABSL_FLAG(int, view_flush_seconds, news::EnvOr("VIEW_FLUSH_SECONDS", 5),
           "how often counted views and visits are written to the database; view counts lag by "
           "at most this (env VIEW_FLUSH_SECONDS)");
@@ -129,6 +136,8 @@ int main(int argc, char** argv) {
   options.article_cache_ttl = absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_ttl_ms));
   options.comment_rules.moderation = *comment_moderation;
   options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
+  options.comment_rules.max_links = std::max(0, absl::GetFlag(FLAGS_comment_max_links));
+  options.comment_rules.trust_after = std::max(0, absl::GetFlag(FLAGS_comment_trust_after));
   auto server = news::NewsServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "news-server: %s\n", std::string(server.status().message()).c_str());

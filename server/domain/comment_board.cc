@@ -7,10 +7,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "server/domain/comment_policy.h"
 #include "server/domain/comment_validation.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
+#include "server/storage/comment_policy_store.h"
 #include "server/storage/comment_store.h"
 #include "server/text/unicode_text.h"
 
@@ -42,6 +44,26 @@ absl::Status BannedError() {
                          "CLIENT_BANNED");
 }
 
+storage::CreateResult CreateInAutocommit(pqxx::connection& db, const storage::NewComment& comment) {
+  // Autocommit: the single statement is the whole transaction, so no BEGIN and COMMIT round
+  // trips; it is durable when it returns.
+  pqxx::nontransaction autocommit(db);
+  return storage::CommentStore(autocommit).Create(comment);
+}
+
+// A held comment commits together with why it was held, so that the queue never shows it
+// without its reason. Held comments are rare, so their extra round trips do not matter.
+storage::CreateResult CreateHeld(pqxx::connection& db, const storage::NewComment& comment,
+                                 const v1::CommentHold& hold) {
+  pqxx::work tx(db);
+  storage::CreateResult result = storage::CommentStore(tx).Create(comment);
+  if (result.outcome == storage::CreateOutcome::kCreated) {
+    storage::CommentPolicyStore(tx).AddHold(result.comment->comment.id(), hold);
+  }
+  tx.commit();
+  return result;
+}
+
 }  // namespace
 
 absl::StatusOr<CommentModeration> ParseCommentModeration(absl::string_view name) {
@@ -56,6 +78,8 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
     const v1::CreateCommentRequest& request) const {
   absl::StatusOr<CommentText> text = ValidateCreate(request);
   if (!text.ok()) return text.status();
+  absl::StatusOr<Screening> screening = policy_.Screen(db, client_id, *text);
+  if (!screening.ok()) return screening.status();
 
   storage::NewComment comment;
   comment.article_id = request.article_id();
@@ -65,15 +89,13 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
   comment.author_name = text->author_name;
   comment.body = text->body;
   comment.duplicate_key = DuplicateKey(text->body);
-  comment.state = rules_.moderation == CommentModeration::kPost ? v1::COMMENT_STATE_APPROVED
-                                                                : v1::COMMENT_STATE_PENDING;
+  comment.state = screening->state;
   comment.duplicate_window_seconds = ToSeconds(rules_.duplicate_window);
   comment.flood_limit = rules_.flood_limit;
   comment.flood_window_seconds = ToSeconds(rules_.flood_window);
-  // Autocommit: the single statement is the whole transaction, so no BEGIN and COMMIT round
-  // trips; it is durable when it returns.
-  pqxx::nontransaction autocommit(db);
-  storage::CreateResult result = storage::CommentStore(autocommit).Create(comment);
+  storage::CreateResult result = screening->hold
+                                     ? CreateHeld(db, comment, *screening->hold)
+                                     : CreateInAutocommit(db, comment);
   switch (result.outcome) {
     case storage::CreateOutcome::kCreated:
     case storage::CreateOutcome::kRepeated:

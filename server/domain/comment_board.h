@@ -34,16 +34,26 @@ struct CommentRules {
   absl::Duration flood_window = absl::Minutes(1);
   // The same text from the same client on the same article within this window is a duplicate.
   absl::Duration duplicate_window = absl::Minutes(10);
+  // Link hold: a comment with more links than this waits for a moderator (CommentPolicy).
+  int max_links = 1;
+  // Trusted readers: under pre-moderation, a client with at least this many approved comments
+  // and none rejected or marked spam in the last 30 days is approved at once. 0 turns it off
+  // (the default here, so that tests see plain pre-moderation; news-server's
+  // --comment_trust_after defaults to 3).
+  int trust_after = 0;
 };
+
+class CommentPolicy;
 
 class CommentBoard {
  public:
   static constexpr int kDefaultPageSize = 20;
   static constexpr int kMaxPageSize = 100;
 
-  // `tokens` must outlive the board.
-  CommentBoard(const CommentRules& rules, const PageTokenCodec& tokens)
-      : rules_(rules), tokens_(tokens) {}
+  // `tokens` and `policy` must outlive the board.
+  CommentBoard(const CommentRules& rules, const PageTokenCodec& tokens,
+               const CommentPolicy& policy)
+      : rules_(rules), tokens_(tokens), policy_(policy) {}
 
   // Posts a comment for `client_id` (see CommentService.CreateComment for the error codes).
   // A request_id seen before for this client returns that comment, whatever the other fields.
@@ -64,6 +74,7 @@ class CommentBoard {
  private:
   const CommentRules rules_;
   const PageTokenCodec& tokens_;
+  const CommentPolicy& policy_;
 };
 
 }  // namespace news

@@ -9,6 +9,7 @@
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
+#include "server/storage/comment_policy_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/moderation_event_store.h"
 #include "server/text/unicode_text.h"
@@ -64,6 +65,17 @@ v1::ModerationResult ItemResult(int64_t comment_id, const absl::Status& status,
   return result;
 }
 
+// Sets each held item's `hold` (why CommentPolicy held it).
+void AttachHolds(pqxx::transaction_base& tx, v1::ListModerationQueueResponse& response) {
+  std::vector<int64_t> ids;
+  for (const v1::ModerationItem& item : response.items()) ids.push_back(item.comment().id());
+  const auto holds = storage::CommentPolicyStore(tx).FindHolds(ids);
+  for (v1::ModerationItem& item : *response.mutable_items()) {
+    const auto it = holds.find(item.comment().id());
+    if (it != holds.end()) *item.mutable_hold() = it->second;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
@@ -101,6 +113,7 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
     item->set_client_id(std::move(entry.stored.client_id));
     item->set_article_title(std::move(entry.article_title));
   }
+  AttachHolds(tx, response);
   if (more) {
     const v1::Comment& last = response.items(response.items_size() - 1).comment();
     response.set_next_page_token(

@@ -16,11 +16,13 @@ std::string Authorization(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
+// Reads may rerun after a lost connection; writes may not: a committed write run again would
+// fail its etag or state check, or create a second article, and each writes an audit event.
 grpc::ServerUnaryReactor* EditorialGrpcService::CreateArticle(
     grpc::CallbackServerContext* context, const v1::CreateArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.CreateArticle(db, authorization, *request);
       });
@@ -30,7 +32,7 @@ grpc::ServerUnaryReactor* EditorialGrpcService::GetArticle(
     grpc::CallbackServerContext* context, const v1::GetEditorialArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.GetArticle(db, authorization, *request);
       });
@@ -40,7 +42,7 @@ grpc::ServerUnaryReactor* EditorialGrpcService::ListArticles(
     grpc::CallbackServerContext* context, const v1::ListEditorialArticlesRequest* request,
     v1::ListEditorialArticlesResponse* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.ListArticles(db, authorization, *request);
       });
@@ -50,7 +52,7 @@ grpc::ServerUnaryReactor* EditorialGrpcService::UpdateArticle(
     grpc::CallbackServerContext* context, const v1::UpdateArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.UpdateArticle(db, authorization, *request);
       });
@@ -60,7 +62,7 @@ grpc::ServerUnaryReactor* EditorialGrpcService::PublishArticle(
     grpc::CallbackServerContext* context, const v1::PublishArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.PublishArticle(db, authorization, *request);
       });
@@ -70,7 +72,7 @@ grpc::ServerUnaryReactor* EditorialGrpcService::UnpublishArticle(
     grpc::CallbackServerContext* context, const v1::UnpublishArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.UnpublishArticle(db, authorization, *request);
       });
@@ -80,7 +82,7 @@ grpc::ServerUnaryReactor* EditorialGrpcService::DeleteArticle(
     grpc::CallbackServerContext* context, const v1::DeleteArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, response,
+      context, pool_, db::RetryPolicy::kNoRetry, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.DeleteArticle(db, authorization, *request);
       });
