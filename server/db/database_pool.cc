@@ -120,6 +120,10 @@ bool DatabasePool::EnsureConnected(Worker& worker) {
     if (options_.statement_timeout > absl::ZeroDuration()) {
       SetStatementTimeout(*fresh, options_.statement_timeout);
     }
+    if (!options_.application_name.empty()) {
+      pqxx::nontransaction(*fresh).exec("SET application_name = " +
+                                        fresh->quote(options_.application_name));
+    }
     if (options_.on_connect) options_.on_connect(*fresh);
     worker.connection = std::move(fresh);
     worker.renewal = renewal;

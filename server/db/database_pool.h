@@ -63,6 +63,9 @@ struct PoolOptions {
   absl::Duration statement_timeout = absl::Seconds(5);
   // Optional; must outlive the pool.
   PoolObserver* observer = nullptr;
+  // The application_name of the pool's sessions, so that pg_stat_activity tells the pools apart
+  // (empty: libpq's default).
+  std::string application_name;
 };
 
 class DatabasePool {

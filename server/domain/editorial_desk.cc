@@ -424,7 +424,8 @@ absl::StatusOr<v1::ListEditorialArticlesResponse> EditorialDesk::ListArticles(
     state = FromProto(request.status());
     if (!state) return InvalidFieldError("status", "unknown article status");
   }
-  const PageScope scope = PageScope("EditorialListArticles").Add(request.status());
+  PageScope scope("EditorialListArticles");
+  scope.Add(static_cast<int64_t>(request.status()));
   int64_t before_id = std::numeric_limits<int64_t>::max();
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 1);

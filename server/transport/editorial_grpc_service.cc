@@ -16,13 +16,11 @@ std::string Authorization(const grpc::CallbackServerContext& context) {
 
 }  // namespace
 
-// Reads may rerun after a lost connection; writes may not: a committed write run again would
-// fail its etag or state check, or create a second article, and each writes an audit event.
 grpc::ServerUnaryReactor* EditorialGrpcService::CreateArticle(
     grpc::CallbackServerContext* context, const v1::CreateArticleRequest* request,
     v1::EditorialArticle* response) {
   return RunOnDatabase(
-      context, pool_, db::RetryPolicy::kNoRetry, response,
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
         return desk_.CreateArticle(db, authorization, *request);
       });
