@@ -36,6 +36,12 @@ class ModerationGrpcService final : public v1::ModerationService::CallbackServic
   grpc::ServerUnaryReactor* SetCommentsOpen(grpc::CallbackServerContext* context,
                                             const v1::SetCommentsOpenRequest* request,
                                             v1::SetCommentsOpenResponse* response) override;
+  grpc::ServerUnaryReactor* SetCommentFeatured(grpc::CallbackServerContext* context,
+                                               const v1::SetCommentFeaturedRequest* request,
+                                               v1::Comment* response) override;
+  grpc::ServerUnaryReactor* RemoveClientComments(
+      grpc::CallbackServerContext* context, const v1::RemoveClientCommentsRequest* request,
+      v1::RemoveClientCommentsResponse* response) override;
 
  private:
   const ModerationDesk& desk_;
