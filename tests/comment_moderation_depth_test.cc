@@ -10,6 +10,7 @@
 #include <atomic>
 #include <pqxx/pqxx>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -294,6 +295,37 @@ TEST_F(CommentModerationDepthTest, ReportsAtTheThresholdHideTheCommentUntilAMode
   EXPECT_FALSE(reported.items(0).reported());
   EXPECT_EQ(reported.items(0).report_count(), 6);
   EXPECT_EQ(EventCount(board, comment.id(), "REPORT_HIDE"), 1);
+}
+
+TEST_F(CommentModerationDepthTest, ConcurrentReportsHideTheCommentExactlyOnce) {
+  Board& board = *pre_;
+  const int64_t article = NewArticle(board);
+  const v1::Comment comment = Post(board, article, "author", "Bình luận bị báo cáo dồn dập");
+  Approve(board, {comment.id()});
+  constexpr int kReporters = 12;
+  std::vector<std::thread> reporters;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < kReporters; ++i) {
+    reporters.emplace_back([&board, &comment, &failures, i] {
+      // Each client reports twice; only the first counts.
+      for (int repeat = 0; repeat < 2; ++repeat) {
+        const grpc::Status status = Report(board, absl::StrCat("crowd-", i), comment.id());
+        // After the hide, the comment is no longer readable.
+        if (!status.ok() && status.error_code() != grpc::StatusCode::NOT_FOUND) ++failures;
+      }
+    });
+  }
+  for (auto& thread : reporters) thread.join();
+  EXPECT_EQ(failures, 0);
+  EXPECT_EQ(CheckedCount(board, article), 0);
+  EXPECT_EQ(EventCount(board, comment.id(), "REPORT_HIDE"), 1);
+  v1::ListModerationQueueRequest queue;
+  queue.set_article_id(article);
+  const v1::ListModerationQueueResponse items = Queue(board, queue);
+  ASSERT_EQ(items.items_size(), 1);
+  EXPECT_TRUE(items.items(0).reported());
+  // Reports that arrived after the hide found the comment unreadable and were not recorded.
+  EXPECT_EQ(items.items(0).report_count(), 3);
 }
 
 TEST_F(CommentModerationDepthTest, ReportsAreValidatedAndBannedClientsCannotReport) {
