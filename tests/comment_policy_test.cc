@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <pqxx/pqxx>
 #include <string>
@@ -243,6 +244,70 @@ TEST_F(CommentPolicyTest, TrustedReaderIsApprovedAtOnceUntilARejection) {
   Moderate(newcomer.id(), v1::MODERATION_ACTION_APPROVE);
   EXPECT_EQ(PostOk(pre_, "new-reader", "Lần thứ hai bình luận").state(),
             v1::COMMENT_STATE_PENDING);
+}
+
+// UpdateComment goes through the same policy as CreateComment (CommentBoard::PolicyState), and
+// the queue can be filtered by the suspect term that held a comment.
+TEST_F(CommentPolicyTest, EditsMeetTheWordListsAndTheQueueFiltersByTerm) {
+  ASSERT_TRUE(AddTerm(post_, v1::WORD_LIST_BANNED, "ngu xuẩn").ok());
+  ASSERT_TRUE(AddTerm(post_, v1::WORD_LIST_SUSPECT, "Hàng giả").ok());
+  const v1::Comment comment = PostOk(post_, "editing-reader", "Sản phẩm này dùng tốt");
+  ASSERT_EQ(comment.state(), v1::COMMENT_STATE_APPROVED);
+  ASSERT_FALSE(comment.edit_token().empty());
+  auto edit = [&](const std::string& body, v1::Comment* edited) {
+    v1::UpdateCommentRequest request;
+    request.set_comment_id(comment.id());
+    request.set_body(body);
+    request.set_edit_token(comment.edit_token());
+    return v1::CommentService::NewStub(post_->channel)
+        ->UpdateComment(ClientContext("editing-reader").get(), request, edited);
+  };
+
+  v1::Comment edited;
+  const grpc::Status banned = edit("Ai mua là NGU XUẨN", &edited);
+  EXPECT_EQ(banned.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ViolatedFields(banned), std::vector<std::string>{"body"});
+  EXPECT_EQ(banned.error_message().find("ngu"), std::string::npos);
+
+  // A links-only edit is allowed under post-moderation when within the limit.
+  ASSERT_TRUE(edit("Sản phẩm này dùng tốt, xem example.com", &edited).ok());
+  EXPECT_EQ(edited.state(), v1::COMMENT_STATE_APPROVED);
+  EXPECT_EQ(edited.body(), "Sản phẩm này dùng tốt, xem example.com");
+
+  // A suspect term in the new text takes the comment out of view, with its reason.
+  ASSERT_TRUE(edit("Cẩn thận, đây là hang gia", &edited).ok());
+  EXPECT_EQ(edited.state(), v1::COMMENT_STATE_PENDING);
+  EXPECT_EQ(QueueItem(comment.id()).hold().matched_term(), "Hàng giả");
+
+  // Held by links only, so not in the term's queue.
+  const v1::Comment by_links = PostOk(post_, "editing-reader", "Xem example.com và example.org");
+  ASSERT_EQ(by_links.state(), v1::COMMENT_STATE_PENDING);
+  const v1::Comment by_term = PostOk(post_, "editing-reader", "Toàn HÀNG GIẢ thôi");
+  ASSERT_EQ(by_term.state(), v1::COMMENT_STATE_PENDING);
+  auto queue_ids = [&](const std::string& term) {
+    v1::ListModerationQueueRequest request;
+    request.set_matched_term(term);
+    request.set_page_size(1);
+    std::vector<int64_t> ids;
+    while (true) {
+      v1::ListModerationQueueResponse response;
+      const grpc::Status status = v1::ModerationService::NewStub(post_->channel)
+                                      ->ListModerationQueue(AdminContext(moderator_token_).get(),
+                                                            request, &response);
+      EXPECT_TRUE(status.ok()) << status.error_message();
+      for (const auto& item : response.items()) {
+        EXPECT_EQ(item.hold().matched_term(), term);
+        ids.push_back(item.comment().id());
+      }
+      if (!status.ok() || response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
+    }
+    return ids;
+  };
+  EXPECT_EQ(queue_ids("Hàng giả"), (std::vector<int64_t>{comment.id(), by_term.id()}));
+  const std::vector<int64_t> other = queue_ids("Lừa đảo");
+  EXPECT_EQ(std::count(other.begin(), other.end(), comment.id()), 0);
+  EXPECT_EQ(std::count(other.begin(), other.end(), by_links.id()), 0);
 }
 
 TEST_F(CommentPolicyTest, ASecondInstanceSeesWordListChanges) {

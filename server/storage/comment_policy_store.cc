@@ -58,7 +58,8 @@ void CommentPolicyStore::Prepare(pqxx::connection& connection) {
                                   " ORDER BY id LIMIT $3"));
   connection.prepare("comment_hold_add",
                      "INSERT INTO comment_holds (comment_id, matched_term, link_count)"
-                     " VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO NOTHING");
+                     " VALUES ($1, $2, $3) ON CONFLICT (comment_id) DO UPDATE"
+                     " SET matched_term = excluded.matched_term, link_count = excluded.link_count");
   connection.prepare("comment_hold_find",
                      "SELECT comment_id, matched_term, link_count FROM comment_holds"
                      " WHERE comment_id = ANY($1::bigint[])");

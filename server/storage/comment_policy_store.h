@@ -46,7 +46,8 @@ class CommentPolicyStore {
   // Up to `limit` terms of `list` (UNSPECIFIED: both) with an id above `after_id`, by id.
   std::vector<v1::WordListTerm> ListTerms(v1::WordList list, int64_t after_id, int limit);
 
-  // Records why comment `comment_id` was held.
+  // Records why comment `comment_id` was held, replacing an earlier reason (an edit held it
+  // again).
   void AddHold(int64_t comment_id, const v1::CommentHold& hold);
 
   // The holds of those of `comment_ids` that have one.

@@ -119,4 +119,24 @@ grpc::ServerUnaryReactor* ModerationGrpcService::ListWordListTerms(
       });
 }
 
+grpc::ServerUnaryReactor* ModerationGrpcService::SetCommentFeatured(
+    grpc::CallbackServerContext* context, const v1::SetCommentFeaturedRequest* request,
+    v1::Comment* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kNoRetry, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.SetCommentFeatured(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::RemoveClientComments(
+    grpc::CallbackServerContext* context, const v1::RemoveClientCommentsRequest* request,
+    v1::RemoveClientCommentsResponse* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kNoRetry, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.RemoveClientComments(db, authorization, *request);
+      });
+}
+
 }  // namespace news

@@ -47,6 +47,12 @@ class ModerationGrpcService final : public v1::ModerationService::CallbackServic
   grpc::ServerUnaryReactor* ListWordListTerms(grpc::CallbackServerContext* context,
                                               const v1::ListWordListTermsRequest* request,
                                               v1::ListWordListTermsResponse* response) override;
+  grpc::ServerUnaryReactor* SetCommentFeatured(grpc::CallbackServerContext* context,
+                                               const v1::SetCommentFeaturedRequest* request,
+                                               v1::Comment* response) override;
+  grpc::ServerUnaryReactor* RemoveClientComments(
+      grpc::CallbackServerContext* context, const v1::RemoveClientCommentsRequest* request,
+      v1::RemoveClientCommentsResponse* response) override;
 
  private:
   const ModerationDesk& desk_;
