@@ -52,10 +52,20 @@ void PrintComment(const v1::Comment& comment, const char* indent) {
     std::printf("%s[%lld] (deleted)\n", indent, static_cast<long long>(comment.id()));
     return;
   }
-  std::printf("%s[%lld] %s - %s - %s\n%s\n", indent, static_cast<long long>(comment.id()),
-              comment.author_name().c_str(), FormatLocalTime(comment.create_time()).c_str(),
+  std::printf("%s[%lld] %s%s - %s%s - %s\n%s\n", indent, static_cast<long long>(comment.id()),
+              comment.featured() ? "* " : "", comment.author_name().c_str(),
+              FormatLocalTime(comment.create_time()).c_str(),
+              comment.has_edit_time()
+                  ? absl::StrCat(" (edited ", FormatLocalTime(comment.edit_time()), ")").c_str()
+                  : "",
               Counted(comment.like_count(), "like", "likes").c_str(),
               IndentLines(comment.body(), absl::StrCat(indent, "    ")).c_str());
+}
+
+// "1", "true" or "yes" (any case) for a yes/no option.
+bool YesOption(const CommandArgs& args, const std::string& key) {
+  const std::string value = absl::AsciiStrToLower(args.Option(key, "0"));
+  return value == "1" || value == "true" || value == "yes";
 }
 
 int RunComments(const Connection& connection, const CommandArgs& args) {
@@ -73,6 +83,8 @@ int RunComments(const Connection& connection, const CommandArgs& args) {
     return PrintUsageError(absl::InvalidArgumentError("--order must be oldest, newest or top"));
   }
   request.set_order(parsed_order);
+  request.set_featured_first(YesOption(args, "featured_first"));
+  request.set_page_token(args.Option("page_token"));
 
   auto stub = v1::CommentService::NewStub(connection.channel);
   v1::ListCommentsResponse response;
@@ -107,8 +119,65 @@ int RunComment(const Connection& connection, const CommandArgs& args) {
       stub->CreateComment(ReaderContext(connection).get(), request, &comment);
   if (!status.ok()) return PrintStatus("CreateComment", status);
   PrintComment(comment, "");
-  std::printf("state: %s (request_id %s)\n", v1::CommentState_Name(comment.state()).c_str(),
-              request.request_id().c_str());
+  std::printf("state: %s (request_id %s)\nedit_token: %s (keep it to edit or withdraw)\n",
+              v1::CommentState_Name(comment.state()).c_str(), request.request_id().c_str(),
+              comment.edit_token().c_str());
+  return kExitOk;
+}
+
+int RunReport(const Connection& connection, const CommandArgs& args) {
+  const absl::StatusOr<int64_t> id = PositiveId(args.positionals()[0], "COMMENT_ID");
+  if (!id.ok()) return PrintUsageError(id.status());
+  v1::ReportCommentRequest request;
+  request.set_comment_id(*id);
+  v1::ReportReason reason;
+  if (!v1::ReportReason_Parse(
+          absl::StrCat("REPORT_REASON_", absl::AsciiStrToUpper(args.positionals()[1])), &reason) ||
+      reason == v1::REPORT_REASON_UNSPECIFIED) {
+    return PrintUsageError(
+        absl::InvalidArgumentError("REASON must be spam, abuse, off_topic or other"));
+  }
+  request.set_reason(reason);
+  request.set_note(args.Option("note"));
+  auto stub = v1::CommentService::NewStub(connection.channel);
+  v1::ReportCommentResponse response;
+  const grpc::Status status =
+      stub->ReportComment(ReaderContext(connection).get(), request, &response);
+  if (!status.ok()) return PrintStatus("ReportComment", status);
+  std::printf("[%lld] %s\n", static_cast<long long>(response.comment_id()),
+              response.recorded() ? "reported" : "already reported by this install");
+  return kExitOk;
+}
+
+int RunEdit(const Connection& connection, const CommandArgs& args) {
+  const absl::StatusOr<int64_t> id = PositiveId(args.positionals()[0], "COMMENT_ID");
+  if (!id.ok()) return PrintUsageError(id.status());
+  v1::UpdateCommentRequest request;
+  request.set_comment_id(*id);
+  request.set_edit_token(args.positionals()[1]);
+  request.set_body(args.positionals()[2]);
+  auto stub = v1::CommentService::NewStub(connection.channel);
+  v1::Comment comment;
+  const grpc::Status status =
+      stub->UpdateComment(ReaderContext(connection).get(), request, &comment);
+  if (!status.ok()) return PrintStatus("UpdateComment", status);
+  PrintComment(comment, "");
+  std::printf("state: %s\n", v1::CommentState_Name(comment.state()).c_str());
+  return kExitOk;
+}
+
+int RunWithdraw(const Connection& connection, const CommandArgs& args) {
+  const absl::StatusOr<int64_t> id = PositiveId(args.positionals()[0], "COMMENT_ID");
+  if (!id.ok()) return PrintUsageError(id.status());
+  v1::DeleteCommentRequest request;
+  request.set_comment_id(*id);
+  request.set_edit_token(args.positionals()[1]);
+  auto stub = v1::CommentService::NewStub(connection.channel);
+  google::protobuf::Empty response;
+  const grpc::Status status =
+      stub->DeleteComment(ReaderContext(connection).get(), request, &response);
+  if (!status.ok()) return PrintStatus("DeleteComment", status);
+  std::printf("[%lld] withdrawn\n", static_cast<long long>(*id));
   return kExitOk;
 }
 
@@ -142,6 +211,17 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
         absl::InvalidArgumentError("--state must be pending, approved, rejected, spam or deleted"));
   }
   request.set_state(state);
+  v1::QueueOrder order;
+  if (!v1::QueueOrder_Parse(
+          absl::StrCat("QUEUE_ORDER_", absl::AsciiStrToUpper(args.Option("order", "oldest"))),
+          &order)) {
+    return PrintUsageError(
+        absl::InvalidArgumentError("--order must be oldest, newest or most_reported"));
+  }
+  request.set_order(order);
+  request.set_reported_only(YesOption(args, "reported"));
+  request.set_matched_term(args.Option("term"));
+  request.set_page_token(args.Option("page_token"));
   auto stub = v1::ModerationService::NewStub(connection.channel);
   v1::ListModerationQueueResponse response;
   const grpc::Status status =
@@ -153,9 +233,27 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
                 item.comment().author_name().c_str(), item.client_id().c_str(),
                 FormatLocalTime(item.comment().create_time()).c_str(),
                 IndentLines(item.comment().body(), "    ").c_str());
+    if (item.has_hold()) {
+      std::printf("    held:%s%s\n",
+                  item.hold().matched_term().empty()
+                      ? ""
+                      : absl::StrCat(" suspect term \"", item.hold().matched_term(), "\"").c_str(),
+                  item.hold().link_count() == 0
+                      ? ""
+                      : absl::StrCat(" ", item.hold().link_count(), " links").c_str());
+    }
+    if (item.report_count() > 0) {
+      std::printf("    %s%s\n", Counted(item.report_count(), "report", "reports").c_str(),
+                  item.reported() ? ", hidden until you decide" : "");
+    }
+    for (const auto& previous : item.previous_bodies()) {
+      std::printf("    before an edit: %s\n", previous.c_str());
+    }
   }
-  std::printf("-- %s%s --\n", Counted(response.items_size(), "comment", "comments").c_str(),
-              response.next_page_token().empty() ? "" : ", more in the queue");
+  std::printf("-- %s --\n", Counted(response.items_size(), "comment", "comments").c_str());
+  if (!response.next_page_token().empty()) {
+    std::printf("-- more: page_token %s --\n", response.next_page_token().c_str());
+  }
   return kExitOk;
 }
 
@@ -213,13 +311,68 @@ int RunBan(const Connection& connection, const CommandArgs& args) {
   return kExitOk;
 }
 
+int SetFeatured(const Connection& connection, const CommandArgs& args, bool featured) {
+  const absl::StatusOr<int64_t> id = PositiveId(args.positionals()[0], "COMMENT_ID");
+  if (!id.ok()) return PrintUsageError(id.status());
+  v1::SetCommentFeaturedRequest request;
+  request.set_comment_id(*id);
+  request.set_featured(featured);
+  auto stub = v1::ModerationService::NewStub(connection.channel);
+  v1::Comment comment;
+  const grpc::Status status =
+      stub->SetCommentFeatured(NewAdminCallContext(connection).get(), request, &comment);
+  if (!status.ok()) return PrintStatus("SetCommentFeatured", status);
+  PrintComment(comment, "");
+  return kExitOk;
+}
+
+int RunFeature(const Connection& connection, const CommandArgs& args) {
+  return SetFeatured(connection, args, true);
+}
+int RunUnfeature(const Connection& connection, const CommandArgs& args) {
+  return SetFeatured(connection, args, false);
+}
+
+int RunRemoveAll(const Connection& connection, const CommandArgs& args) {
+  const absl::StatusOr<int64_t> hours = args.IntOption("hours", 0);
+  if (!hours.ok()) return PrintUsageError(hours.status());
+  v1::RemoveClientCommentsRequest request;
+  request.set_client_id(args.positionals()[0]);
+  request.mutable_duration()->set_seconds(*hours * 3600);
+  request.set_reason(args.Option("reason"));
+  v1::ModerationAction action;
+  if (!v1::ModerationAction_Parse(
+          absl::StrCat("MODERATION_ACTION_", absl::AsciiStrToUpper(args.Option("as", "delete"))),
+          &action)) {
+    return PrintUsageError(absl::InvalidArgumentError("--as must be delete, reject or mark_spam"));
+  }
+  request.set_action(action);
+  auto stub = v1::ModerationService::NewStub(connection.channel);
+  v1::RemoveClientCommentsResponse response;
+  const grpc::Status status =
+      stub->RemoveClientComments(NewAdminCallContext(connection).get(), request, &response);
+  if (!status.ok()) return PrintStatus("RemoveClientComments", status);
+  int failures = 0;
+  for (const auto& result : response.results()) {
+    const bool ok = result.status().code() == 0;
+    failures += !ok;
+    std::printf(
+        "[%lld] %s\n", static_cast<long long>(result.comment_id()),
+        ok ? v1::CommentState_Name(result.state()).c_str() : result.status().message().c_str());
+  }
+  std::printf("banned %s; removed %s\n", response.ban().client_id().c_str(),
+              Counted(response.removed_count(), "comment", "comments").c_str());
+  return failures == 0 ? kExitOk : kExitCallFailed;
+}
+
 }  // namespace
 
 std::vector<Command> CommentCommands() {
   return {
       {"comments",
-       "approved comments of an article with their replies (--order=oldest|newest|top)",
-       {"order", "page_size"},
+       "approved comments of an article with their replies (--order=oldest|newest|top; "
+       "--featured_first=1 puts featured comments, marked *, first)",
+       {"order", "page_size", "page_token", "featured_first"},
        {"ARTICLE_ID"},
        RunComments},
       {"comment",
@@ -228,9 +381,22 @@ std::vector<Command> CommentCommands() {
        {"ARTICLE_ID", "BODY"},
        RunComment},
       {"like", "like an approved comment", {}, {"COMMENT_ID"}, RunLike},
+      {"report",
+       "report a comment to the moderators (REASON: spam, abuse, off_topic, other)",
+       {"note"},
+       {"COMMENT_ID", "REASON"},
+       RunReport},
+      {"edit",
+       "replace the text of your comment within the edit window (EDIT_TOKEN from `comment`)",
+       {},
+       {"COMMENT_ID", "EDIT_TOKEN", "BODY"},
+       RunEdit},
+      {"withdraw", "withdraw your comment", {}, {"COMMENT_ID", "EDIT_TOKEN"}, RunWithdraw},
       {"queue",
-       "admin (env NEWS_ADMIN_TOKEN): comments waiting for moderation, oldest first",
-       {"state", "article_id", "page_size"},
+       "admin (env NEWS_ADMIN_TOKEN): the moderation queue (--order=oldest|newest|"
+       "most_reported, --reported=1 for reported comments only, --term=T for comments held by "
+       "suspect term T)",
+       {"state", "article_id", "page_size", "page_token", "order", "reported", "term"},
        {},
        RunQueue},
       {"approve",
@@ -246,6 +412,14 @@ std::vector<Command> CommentCommands() {
        {"hours", "reason"},
        {"CLIENT_ID"},
        RunBan},
+      {"feature", "admin: feature an approved comment", {}, {"COMMENT_ID"}, RunFeature},
+      {"unfeature", "admin: stop featuring a comment", {}, {"COMMENT_ID"}, RunUnfeature},
+      {"remove-all",
+       "admin: ban a client and remove all its pending and approved comments "
+       "(--as=delete|reject|mark_spam)",
+       {"hours", "reason", "as"},
+       {"CLIENT_ID"},
+       RunRemoveAll},
   };
 }
 

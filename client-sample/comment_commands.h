@@ -1,9 +1,10 @@
 #ifndef NEWS_CLIENT_SAMPLE_COMMENT_COMMANDS_H_
 #define NEWS_CLIENT_SAMPLE_COMMENT_COMMANDS_H_
 
-// news-client commands for comments: as a reader (comments, comment, like) with the
-// `x-client-id` of this install, and as a moderator (queue, approve, reject, spam, ban) with
-// the admin token from the environment variable NEWS_ADMIN_TOKEN.
+// news-client commands for comments: as a reader (comments, comment, like, report, edit,
+// withdraw) with the `x-client-id` of this install, and as a moderator (queue, approve, reject,
+// spam, ban, feature, unfeature, remove-all) with the admin token from the environment variable
+// NEWS_ADMIN_TOKEN.
 
 #include <vector>
 

@@ -18,6 +18,7 @@
 #include "client-sample/comment_commands.h"
 #include "client-sample/discovery_commands.h"
 #include "client-sample/editorial_commands.h"
+#include "client-sample/word_list_commands.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of news-server");
 ABSL_FLAG(int, deadline_ms, 5000, "deadline of every call, in milliseconds");
@@ -33,6 +34,7 @@ constexpr CommandGroup kCommandGroups[] = {
     CommentCommands,
     DiscoveryCommands,
     EditorialCommands,
+    WordListCommands,
 };
 
 std::vector<Command> AllCommands() {

@@ -14,7 +14,8 @@ if ! command -v clang++-14 >/dev/null || ! dpkg-query -W libclang-rt-14-dev >/de
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends clang-14 libclang-rt-14-dev
 fi
 
-targets=(portal_page_parser_fuzzer page_token_fuzzer comment_validation_fuzzer)
+targets=(portal_page_parser_fuzzer page_token_fuzzer comment_validation_fuzzer
+  term_matcher_fuzzer)
 flags="-g -O1 -fno-omit-frame-pointer -fsanitize=address,fuzzer-no-link"
 CC=clang-14 CXX=clang++-14 cmake -S . -B build-fuzz -DNEWS_FUZZ=ON -DBUILD_TESTING=OFF \
   -DCMAKE_BUILD_TYPE=Debug "-DCMAKE_CXX_FLAGS=${flags}" \

@@ -146,6 +146,59 @@ TEST_F(ChangeLogTest, CommentApprovalsEditsAndRemovalsAreLogged) {
                                       "comment.edited " + id, "comment.removed " + id}));
 }
 
+// Readers' own writes (CommentService.UpdateComment, ReportComment, DeleteComment) reach the log
+// like a moderator's: an edit of an approved comment is an edit, a hide by reports (the default
+// threshold, 3) and a withdrawal are removals; counting reports is not a change.
+TEST_F(ChangeLogTest, ReaderEditsReportHidesAndWithdrawalsAreLogged) {
+  const int64_t article_id = testing::InsertArticle(server_->database_url, "Bài cho bạn đọc sửa");
+  auto comments = v1::CommentService::NewStub(server_->channel);
+  auto post = [&](const std::string& request_id, const std::string& body) {
+    v1::CreateCommentRequest request;
+    request.set_article_id(article_id);
+    request.set_author_name("Hùng");
+    request.set_body(body);
+    request.set_request_id(request_id);
+    v1::Comment comment;
+    EXPECT_TRUE(
+        comments->CreateComment(testing::ClientContext("author").get(), request, &comment).ok());
+    return comment;
+  };
+  const v1::Comment edited = post("change-log-reader-1", "Ý kiến ban đầu của tôi.");
+  const v1::Comment withdrawn = post("change-log-reader-2", "Ý kiến tôi sẽ rút lại.");
+
+  v1::UpdateCommentRequest update;
+  update.set_comment_id(edited.id());
+  update.set_body("Ý kiến đã sửa của tôi.");
+  update.set_edit_token(edited.edit_token());
+  v1::Comment updated;
+  ASSERT_TRUE(
+      comments->UpdateComment(testing::ClientContext("author").get(), update, &updated).ok());
+  ASSERT_EQ(updated.state(), v1::COMMENT_STATE_APPROVED);
+
+  for (const std::string reporter : {"reporter-1", "reporter-2", "reporter-3"}) {
+    v1::ReportCommentRequest report;
+    report.set_comment_id(edited.id());
+    report.set_reason(v1::REPORT_REASON_SPAM);
+    v1::ReportCommentResponse reported;
+    ASSERT_TRUE(
+        comments->ReportComment(testing::ClientContext(reporter).get(), report, &reported).ok());
+  }
+
+  v1::DeleteCommentRequest withdraw;
+  withdraw.set_comment_id(withdrawn.id());
+  withdraw.set_edit_token(withdrawn.edit_token());
+  google::protobuf::Empty empty;
+  ASSERT_TRUE(
+      comments->DeleteComment(testing::ClientContext("author").get(), withdraw, &empty).ok());
+
+  const std::string a = absl::StrCat(edited.id());
+  const std::string b = absl::StrCat(withdrawn.id());
+  EXPECT_EQ(KindsFor(article_id),
+            (std::vector<std::string>{"article.published", "comment.approved " + a,
+                                      "comment.approved " + b, "comment.edited " + a,
+                                      "comment.removed " + a, "comment.removed " + b}));
+}
+
 // Writers commit in an order unrelated to the order in which they logged their changes (each
 // sleeps a random while between its change and its commit); a follower that reads
 // "position > cursor" all along must see every change exactly once, in position order, with no

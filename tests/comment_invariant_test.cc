@@ -4,9 +4,12 @@
 // ListComments shows over all its pages; the listing is exactly the approved comments plus a
 // tombstone for each removed top-level comment with approved replies; hidden comments refuse
 // likes and replies (NOT_FOUND); banned clients are refused every write (PERMISSION_DENIED).
+// The actions include reader reports (hiding at the threshold), authors' edits and withdrawals,
+// featuring, and removing all comments of a client.
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <pqxx/pqxx>
@@ -42,7 +45,16 @@ struct ModelComment {
   int64_t thread_id = 0;  // 0 for a top-level comment; else its top-level comment
   v1::CommentState state = v1::COMMENT_STATE_PENDING;
   std::set<std::string> likers;
+  std::string author;  // the client that posted it
+  std::string edit_token;
+  std::set<std::string> reporters;
+  // A moderator approved it after reports: reports no longer hide it.
+  bool reports_overruled = false;
+  bool featured = false;
 };
+
+// The server's default --comment_report_threshold.
+constexpr int kReportThreshold = 3;
 
 class CommentInvariantTest : public ::testing::Test {
  protected:
@@ -122,8 +134,10 @@ class CommentInvariantTest : public ::testing::Test {
     ASSERT_EQ(created.state(), v1::COMMENT_STATE_PENDING);
     const int64_t thread_id = parent ? (parent->thread_id ? parent->thread_id : parent->id) : 0;
     ASSERT_EQ(created.parent_id(), thread_id);
-    model_[created.id()] = ModelComment{created.id(), article_id, thread_id,
-                                        v1::COMMENT_STATE_PENDING, {}};
+    ModelComment& added = model_[created.id()];
+    added = ModelComment{created.id(), article_id, thread_id, v1::COMMENT_STATE_PENDING, {}};
+    added.author = client;
+    added.edit_token = created.edit_token();
     order_.push_back(created.id());
   }
 
@@ -170,6 +184,9 @@ class CommentInvariantTest : public ::testing::Test {
       ASSERT_TRUE(result.changed());
       target->state = to;
       states_reached_.insert(to);
+      if (to == v1::COMMENT_STATE_APPROVED && !target->reporters.empty()) {
+        target->reports_overruled = true;
+      }
     }
     ASSERT_EQ(result.state(), target->state);
   }
@@ -218,6 +235,144 @@ class CommentInvariantTest : public ::testing::Test {
     ASSERT_EQ(comment.like_count(), static_cast<int64_t>(target->likers.size()));
   }
 
+  void StepReport() {
+    // Mostly the most reported readable comment, so that reports reach the threshold now and
+    // then.
+    ModelComment* most_reported = nullptr;
+    for (auto& [id, comment] : model_) {
+      if (comment.state == v1::COMMENT_STATE_APPROVED &&
+          (most_reported == nullptr ||
+           comment.reporters.size() > most_reported->reporters.size())) {
+        most_reported = &comment;
+      }
+    }
+    ModelComment* target =
+        most_reported != nullptr && Below(10) < 7 ? most_reported : RandomComment();
+    if (target == nullptr) return;
+    const std::string client = RandomClient();
+    SCOPED_TRACE(absl::StrCat("report ", target->id, " by ", client));
+    v1::ReportCommentRequest request;
+    request.set_comment_id(target->id);
+    request.set_reason(v1::REPORT_REASON_ABUSE);
+    v1::ReportCommentResponse response;
+    const grpc::Status status =
+        comments_->ReportComment(ClientContext(client).get(), request, &response);
+    if (Banned(client)) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+      return;
+    }
+    if (target->state != v1::COMMENT_STATE_APPROVED) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+      return;
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    const bool recorded = target->reporters.insert(client).second;
+    ASSERT_EQ(response.recorded(), recorded);
+    if (recorded && target->reporters.size() >= kReportThreshold && !target->reports_overruled) {
+      target->state = v1::COMMENT_STATE_PENDING;
+      ++hidden_by_reports_;
+    }
+  }
+
+  void StepEdit() {
+    ModelComment* target = RandomComment();
+    if (target == nullptr) return;
+    SCOPED_TRACE(absl::StrCat("edit ", target->id));
+    v1::UpdateCommentRequest request;
+    request.set_comment_id(target->id);
+    request.set_body(absl::StrCat("Ý kiến đã sửa lần ", ++serial_));
+    request.set_edit_token(target->edit_token);
+    v1::Comment updated;
+    const grpc::Status status =
+        comments_->UpdateComment(ClientContext(target->author).get(), request, &updated);
+    if (Banned(target->author)) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+      return;
+    }
+    if (target->state != v1::COMMENT_STATE_APPROVED && target->state != v1::COMMENT_STATE_PENDING) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+      return;
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    // Pre-moderation holds an edited text.
+    target->state = v1::COMMENT_STATE_PENDING;
+    target->reports_overruled = false;
+    ASSERT_EQ(updated.state(), target->state);
+  }
+
+  void StepWithdraw() {
+    ModelComment* target = RandomComment();
+    if (target == nullptr) return;
+    SCOPED_TRACE(absl::StrCat("withdraw ", target->id));
+    v1::DeleteCommentRequest request;
+    request.set_comment_id(target->id);
+    request.set_edit_token(target->edit_token);
+    google::protobuf::Empty response;
+    const grpc::Status status =
+        comments_->DeleteComment(ClientContext(target->author).get(), request, &response);
+    if (Banned(target->author)) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+      return;
+    }
+    if (target->state == v1::COMMENT_STATE_REJECTED || target->state == v1::COMMENT_STATE_SPAM) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+      return;
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    target->state = v1::COMMENT_STATE_DELETED;
+  }
+
+  void StepFeature() {
+    ModelComment* target = RandomComment();
+    if (target == nullptr) return;
+    const bool featured = Below(3) != 0;
+    SCOPED_TRACE(absl::StrCat(featured ? "feature " : "unfeature ", target->id));
+    v1::SetCommentFeaturedRequest request;
+    request.set_comment_id(target->id);
+    request.set_featured(featured);
+    v1::Comment comment;
+    const grpc::Status status =
+        moderation_->SetCommentFeatured(AdminContext(token_).get(), request, &comment);
+    if (featured && target->state != v1::COMMENT_STATE_APPROVED) {
+      ASSERT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+      return;
+    }
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    target->featured = featured;
+    ASSERT_EQ(comment.featured(), featured);
+  }
+
+  void StepRemoveAll() {
+    const std::string client = RandomClient();
+    SCOPED_TRACE(absl::StrCat("remove all of ", client));
+    v1::RemoveClientCommentsRequest request;
+    request.set_client_id("id:" + client);
+    request.set_action(Below(2) ? v1::MODERATION_ACTION_DELETE : v1::MODERATION_ACTION_MARK_SPAM);
+    v1::RemoveClientCommentsResponse response;
+    ASSERT_TRUE(
+        moderation_->RemoveClientComments(AdminContext(token_).get(), request, &response).ok());
+    banned_.insert("id:" + client);
+    const v1::CommentState to = request.action() == v1::MODERATION_ACTION_DELETE
+                                    ? v1::COMMENT_STATE_DELETED
+                                    : v1::COMMENT_STATE_SPAM;
+    std::vector<int64_t> expected;
+    for (auto& [id, comment] : model_) {
+      if (comment.author == client && (comment.state == v1::COMMENT_STATE_PENDING ||
+                                       comment.state == v1::COMMENT_STATE_APPROVED)) {
+        expected.push_back(id);
+        comment.state = to;
+      }
+    }
+    std::vector<int64_t> removed;
+    for (const auto& result : response.results()) {
+      ASSERT_TRUE(result.changed()) << result.status().message();
+      removed.push_back(result.comment_id());
+    }
+    std::sort(removed.begin(), removed.end());
+    ASSERT_EQ(removed, expected);
+    ASSERT_EQ(response.removed_count(), static_cast<int64_t>(expected.size()));
+  }
+
   // The invariant, for one article.
   void CheckArticle(int64_t article_id) {
     SCOPED_TRACE(absl::StrCat("article ", article_id));
@@ -240,10 +395,12 @@ class CommentInvariantTest : public ::testing::Test {
         if (top.state() == v1::COMMENT_STATE_APPROVED) {
           ASSERT_TRUE(shown.insert(top.id()).second) << "listed twice: " << top.id();
           ASSERT_EQ(top.like_count(), static_cast<int64_t>(model_.at(top.id()).likers.size()));
+          ASSERT_EQ(top.featured(), model_.at(top.id()).featured);
         } else {
           ASSERT_EQ(top.state(), v1::COMMENT_STATE_DELETED);
           ASSERT_TRUE(top.body().empty());
           ASSERT_TRUE(top.author_name().empty());
+          ASSERT_FALSE(top.featured());
           ASSERT_GT(top.replies_size(), 0) << "empty tombstone " << top.id();
           tombstones.insert(top.id());
         }
@@ -273,6 +430,29 @@ class CommentInvariantTest : public ::testing::Test {
     ASSERT_EQ(shown, approved);
     ASSERT_EQ(tombstones, expected_tombstones);
     tombstones_seen_ += tombstones.size();
+
+    // Featured first lists the same threads, the featured ones before the rest.
+    std::set<int64_t> tops_featured_first;
+    bool past_featured = false;
+    list.set_featured_first(true);
+    do {
+      v1::ListCommentsResponse page;
+      const grpc::Status status =
+          comments_->ListComments(ClientContext("observer").get(), list, &page);
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      for (const v1::Comment& top : page.comments()) {
+        ASSERT_TRUE(tops_featured_first.insert(top.id()).second);
+        if (!top.featured()) past_featured = true;
+        ASSERT_FALSE(past_featured && top.featured()) << "featured after others: " << top.id();
+      }
+      list.set_page_token(page.next_page_token());
+    } while (!list.page_token().empty());
+    std::set<int64_t> tops;
+    for (int64_t id : shown) {
+      if (model_.at(id).thread_id == 0) tops.insert(id);
+    }
+    tops.insert(tombstones.begin(), tombstones.end());
+    ASSERT_EQ(tops_featured_first, tops);
   }
 
   // A hidden comment, if any, refuses a like and a reply from a client that is not banned.
@@ -305,6 +485,7 @@ class CommentInvariantTest : public ::testing::Test {
   std::set<std::string> banned_;
   std::set<v1::CommentState> states_reached_;
   int64_t tombstones_seen_ = 0;
+  int hidden_by_reports_ = 0;
 };
 
 TEST_F(CommentInvariantTest, RandomActionsKeepCountsEqualToWhatReadersSee) {
@@ -315,12 +496,22 @@ TEST_F(CommentInvariantTest, RandomActionsKeepCountsEqualToWhatReadersSee) {
       ASSERT_NO_FATAL_FAILURE(StepCreate(false));
     } else if (roll < 38) {
       ASSERT_NO_FATAL_FAILURE(StepCreate(true));
-    } else if (roll < 70) {
+    } else if (roll < 65) {
       ASSERT_NO_FATAL_FAILURE(StepModerate());
-    } else if (roll < 75) {
+    } else if (roll < 69) {
       ASSERT_NO_FATAL_FAILURE(StepBan());
-    } else {
+    } else if (roll < 79) {
       ASSERT_NO_FATAL_FAILURE(StepLike());
+    } else if (roll < 88) {
+      ASSERT_NO_FATAL_FAILURE(StepReport());
+    } else if (roll < 92) {
+      ASSERT_NO_FATAL_FAILURE(StepEdit());
+    } else if (roll < 95) {
+      ASSERT_NO_FATAL_FAILURE(StepWithdraw());
+    } else if (roll < 99) {
+      ASSERT_NO_FATAL_FAILURE(StepFeature());
+    } else {
+      ASSERT_NO_FATAL_FAILURE(StepRemoveAll());
     }
     for (int64_t article_id : article_ids_) ASSERT_NO_FATAL_FAILURE(CheckArticle(article_id));
     ASSERT_NO_FATAL_FAILURE(CheckHiddenRefuses());
@@ -329,6 +520,7 @@ TEST_F(CommentInvariantTest, RandomActionsKeepCountsEqualToWhatReadersSee) {
   // threads whose top-level comment was removed.
   EXPECT_EQ(states_reached_.size(), 4u);
   EXPECT_GT(tombstones_seen_, 0);
+  EXPECT_GT(hidden_by_reports_, 0);
 }
 
 }  // namespace

@@ -17,6 +17,7 @@
 #include "news/v1/article.grpc.pb.h"
 #include "server/domain/admin_auth.h"
 #include "server/storage/prepared_statements.h"
+#include "tests/support/comment_calls.h"
 #include "tests/support/test_server.h"
 
 namespace news {
@@ -322,6 +323,43 @@ TEST_F(NewsClientTest, MultiLineCommentBodyIsIndentedAndCountsArePluralised) {
 
   const ClientRun feed_run = RunClient("feed --page_size=1");
   EXPECT_TRUE(absl::StrContains(feed_run.output, "-- page 1: 1 article --")) << feed_run.output;
+}
+
+TEST_F(NewsClientTest, WordListCommandsAndTheHoldInTheQueue) {
+  std::string token;
+  {
+    pqxx::connection db(server_->database_url);
+    storage::PrepareStatements(db);
+    pqxx::work tx(db);
+    absl::StatusOr<IssuedToken> issued = IssueToken(tx, AdminRole::kAdmin, "Quản trị", "test");
+    ASSERT_TRUE(issued.ok()) << issued.status();
+    tx.commit();
+    token = issued->token;
+  }
+  setenv("NEWS_ADMIN_TOKEN", token.c_str(), 1);
+  setenv("NEWS_CLIENT_ID", "news-client-test-words", 1);
+  const ClientRun added = RunClient("add-word suspect 'lừa đảo'");
+  EXPECT_EQ(added.exit_code, 0) << added.output;
+  EXPECT_TRUE(absl::StrContains(added.output, "suspect\tlừa đảo")) << added.output;
+  const ClientRun again = RunClient("add-word suspect 'LUA DAO'");
+  EXPECT_EQ(again.exit_code, 1);
+  EXPECT_TRUE(absl::StrContains(again.output, "ALREADY_EXISTS")) << again.output;
+  EXPECT_EQ(RunClient("add-word nice 'x'").exit_code, 2);
+  const ClientRun listed = RunClient("words --list=suspect");
+  EXPECT_TRUE(absl::StrContains(listed.output, "lừa đảo\t(by Quản trị")) << listed.output;
+
+  const int64_t article = testing::InsertArticle(server_->database_url, "Cảnh báo lừa đảo");
+  const ClientRun posted =
+      RunClient(absl::StrCat("comment ", article, " 'Trang này L.U.A DAO, xem a.com và b.com'"));
+  EXPECT_EQ(posted.exit_code, 0) << posted.output;
+  const ClientRun queue = RunClient(absl::StrCat("queue --article_id=", article));
+  EXPECT_TRUE(absl::StrContains(queue.output, "held: suspect term \"lừa đảo\" 2 links"))
+      << queue.output;
+
+  EXPECT_EQ(RunClient("remove-word suspect 'Lừa Đảo'").exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(RunClient("words").output, "-- 0 terms --"));
+  unsetenv("NEWS_ADMIN_TOKEN");
+  unsetenv("NEWS_CLIENT_ID");
 }
 
 }  // namespace

@@ -23,12 +23,14 @@
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
 #include "server/domain/comment_board.h"
+#include "server/domain/comment_policy.h"
 #include "server/domain/discovery_catalog.h"
 #include "server/domain/editorial_desk.h"
 #include "server/domain/moderation_desk.h"
 #include "server/domain/pagination.h"
 #include "server/domain/site_activity.h"
 #include "server/domain/view_counter.h"
+#include "server/domain/word_list_desk.h"
 #include "server/transport/article_grpc_service.h"
 #include "server/transport/comment_grpc_service.h"
 #include "server/transport/discovery_grpc_service.h"
@@ -142,9 +144,11 @@ class NewsServer {
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;
   DiscoveryGrpcService discovery_service_;
+  CommentPolicy comment_policy_;
   CommentBoard comment_board_;
   CommentGrpcService comment_service_;
   ModerationDesk moderation_desk_;
+  WordListDesk word_list_desk_;
   ModerationGrpcService moderation_service_;
   EditorialDesk editorial_desk_;
   EditorialGrpcService editorial_service_;

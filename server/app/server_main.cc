@@ -57,6 +57,26 @@ ABSL_FLAG(std::string, comment_moderation, news::EnvOr("COMMENT_MODERATION", "pr
           "(env COMMENT_MODERATION)");
 ABSL_FLAG(int, comment_flood_limit, news::EnvOr("COMMENT_FLOOD_LIMIT", 5),
           "comments one client may post per minute (env COMMENT_FLOOD_LIMIT)");
+ABSL_FLAG(int, comment_max_links, news::EnvOr("COMMENT_MAX_LINKS", 1),
+          "a comment with more links (URLs, bare domains) waits for a moderator "
+          "(env COMMENT_MAX_LINKS)");
+ABSL_FLAG(int, comment_trust_after, news::EnvOr("COMMENT_TRUST_AFTER", 3),
+          "under pre-moderation, approve at once the comments of a client with this many "
+          "approved comments and none rejected or spam in 30 days; 0: off "
+          "(env COMMENT_TRUST_AFTER)");
+ABSL_FLAG(int, comment_report_threshold, news::EnvOr("COMMENT_REPORT_THRESHOLD", 3),
+          "reader reports that take a comment out of public view until a moderator decides; "
+          "0: reports are only counted (env COMMENT_REPORT_THRESHOLD)");
+ABSL_FLAG(std::string, comment_edit_window, news::EnvOr("COMMENT_EDIT_WINDOW", "10m"),
+          "how long after posting an author may edit a comment, e.g. 10m or 90s "
+          "(env COMMENT_EDIT_WINDOW)");
+ABSL_FLAG(std::string, comment_edit_secret,
+          news::EnvOr("COMMENT_EDIT_SECRET", "news-backend-default-comment-edit-secret"),
+          "key that derives comment edit tokens; the same on all instances, secret "
+          "(env COMMENT_EDIT_SECRET)");
+ABSL_FLAG(int, comment_close_after_days, news::EnvOr("COMMENT_CLOSE_AFTER_DAYS", 0),
+          "comments close on articles published more than this many days ago; 0: never "
+          "(env COMMENT_CLOSE_AFTER_DAYS)");
 ABSL_FLAG(int, view_flush_seconds, news::EnvOr("VIEW_FLUSH_SECONDS", 5),
           "how often counted views and visits are written to the database; view counts lag by "
           "at most this (env VIEW_FLUSH_SECONDS)");
@@ -143,6 +163,19 @@ int main(int argc, char** argv) {
       absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_refresh_ms));
   options.comment_rules.moderation = *comment_moderation;
   options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
+  options.comment_rules.max_links = std::max(0, absl::GetFlag(FLAGS_comment_max_links));
+  options.comment_rules.trust_after = std::max(0, absl::GetFlag(FLAGS_comment_trust_after));
+  options.comment_rules.report_threshold = absl::GetFlag(FLAGS_comment_report_threshold);
+  absl::Duration edit_window;
+  if (!absl::ParseDuration(absl::GetFlag(FLAGS_comment_edit_window), &edit_window) ||
+      edit_window < absl::ZeroDuration()) {
+    std::fprintf(stderr, "news-server: --comment_edit_window must be a duration such as 10m\n");
+    return 1;
+  }
+  options.comment_rules.edit_window = edit_window;
+  options.comment_rules.edit_token_secret = absl::GetFlag(FLAGS_comment_edit_secret);
+  options.comment_rules.close_after =
+      absl::Hours(24) * std::max(0, absl::GetFlag(FLAGS_comment_close_after_days));
   auto server = news::NewsServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "news-server: %s\n", std::string(server.status().message()).c_str());

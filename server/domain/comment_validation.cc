@@ -35,9 +35,17 @@ CommentText CheckCommentText(absl::string_view author_name, absl::string_view bo
   CommentText text;
   text.author_name = CheckField("author_name", author_name, 1, kMaxAuthorNameChars,
                                 text::LineBreaks::kRefuse, violations);
-  text.body = CheckField("body", body, kMinCommentBodyChars, kMaxCommentBodyChars,
-                         text::LineBreaks::kAllow, violations);
+  text.body = CheckCommentBody(body, violations);
   return text;
+}
+
+std::string CheckCommentBody(absl::string_view body, FieldViolations& violations) {
+  return CheckField("body", body, kMinCommentBodyChars, kMaxCommentBodyChars,
+                    text::LineBreaks::kAllow, violations);
+}
+
+std::string CheckReportNote(absl::string_view note, FieldViolations& violations) {
+  return CheckField("note", note, 0, kMaxReportNoteChars, text::LineBreaks::kAllow, violations);
 }
 
 absl::StatusOr<CommentText> ValidateCommentText(absl::string_view author_name,

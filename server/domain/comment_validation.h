@@ -17,6 +17,7 @@ inline constexpr size_t kMinCommentBodyChars = 5;
 inline constexpr size_t kMaxCommentBodyChars = 500;
 inline constexpr size_t kMaxAuthorNameChars = 50;
 inline constexpr size_t kMaxRequestIdBytes = 100;
+inline constexpr size_t kMaxReportNoteChars = 300;
 
 // A comment's user text after text::NormalizeDisplayText.
 struct CommentText {
@@ -38,6 +39,14 @@ absl::StatusOr<CommentText> ValidateCommentText(absl::string_view author_name,
 // with its own) and returns the normalised text, meaningless for fields that were violated.
 CommentText CheckCommentText(absl::string_view author_name, absl::string_view body,
                              FieldViolations& violations);
+
+// The body rule of CheckCommentText alone (for UpdateComment): adds a "body" violation or
+// returns the normalised body.
+std::string CheckCommentBody(absl::string_view body, FieldViolations& violations);
+
+// A report's optional note: the display-text rules of a body (line breaks allowed), no minimum,
+// at most 300 code points; adds a "note" violation or returns the normalised note.
+std::string CheckReportNote(absl::string_view note, FieldViolations& violations);
 
 // What the duplicate rule compares: `body` (valid UTF-8) folded for search (case, tone marks,
 // "đ" -> "d") with white space runs collapsed, so "Bài  viết HAY" and "bài viết hay" match.

@@ -3,12 +3,15 @@
 #include <google/protobuf/util/time_util.h>
 
 #include <set>
+#include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/admin_auth.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
+#include "server/storage/comment_policy_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/moderation_event_store.h"
 #include "server/text/unicode_text.h"
@@ -34,6 +37,16 @@ void CheckClientId(absl::string_view client_id, bool required, FieldViolations& 
       !text::IsValidUtf8(client_id) || text::HasControlCharacters(client_id, false)) {
     violations.Add("client_id", "must be a client id as ListModerationQueue shows it");
   }
+}
+
+// The ban fields shared by BanClient and RemoveClientComments.
+void CheckBan(const std::string& client_id, const google::protobuf::Duration& duration,
+              absl::string_view reason, FieldViolations& violations) {
+  CheckClientId(client_id, true, violations);
+  if (duration.seconds() < 0 || duration.nanos() < 0) {
+    violations.Add("duration", "must not be negative");
+  }
+  CheckReason(reason, violations);
 }
 
 v1::CommentState TargetState(v1::ModerationAction action) {
@@ -64,6 +77,17 @@ v1::ModerationResult ItemResult(int64_t comment_id, const absl::Status& status,
   return result;
 }
 
+// Sets each held item's `hold` (why CommentPolicy held it).
+void AttachHolds(pqxx::transaction_base& tx, v1::ListModerationQueueResponse& response) {
+  std::vector<int64_t> ids;
+  for (const v1::ModerationItem& item : response.items()) ids.push_back(item.comment().id());
+  const auto holds = storage::CommentPolicyStore(tx).FindHolds(ids);
+  for (v1::ModerationItem& item : *response.mutable_items()) {
+    const auto it = holds.find(item.comment().id());
+    if (it != holds.end()) *item.mutable_hold() = it->second;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
@@ -77,13 +101,25 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
   v1::CommentState state = request.state();
   if (!v1::CommentState_IsValid(state)) violations.Add("state", "unknown comment state");
   if (request.article_id() < 0) violations.Add("article_id", "must not be negative");
+  if (!v1::QueueOrder_IsValid(request.order())) violations.Add("order", "unknown order");
   absl::StatusOr<int> page_size =
       ResolvePageSize(request.page_size(), kDefaultPageSize, kMaxPageSize);
   if (!page_size.ok()) violations.Add("page_size", "must not be negative");
   if (!violations.empty()) return violations.ToStatus();
   if (state == v1::COMMENT_STATE_UNSPECIFIED) state = v1::COMMENT_STATE_PENDING;
+  const storage::QueueOrder order =
+      request.order() == v1::QUEUE_ORDER_NEWEST          ? storage::QueueOrder::kNewest
+      : request.order() == v1::QUEUE_ORDER_MOST_REPORTED ? storage::QueueOrder::kMostReported
+                                                         : storage::QueueOrder::kOldest;
+  const storage::QueueFilter filter{state, request.article_id(), request.reported_only(),
+                                    request.matched_term()};
 
-  const PageScope scope = PageScope("ListModerationQueue").Add(state).Add(request.article_id());
+  const PageScope scope = PageScope("ListModerationQueue")
+                              .Add(state)
+                              .Add(request.article_id())
+                              .Add(request.reported_only() ? 1 : 0)
+                              .Add(static_cast<int64_t>(order))
+                              .Add(request.matched_term());
   std::optional<storage::QueuePosition> after;
   if (!request.page_token().empty()) {
     absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);
@@ -91,7 +127,7 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
     after = storage::QueuePosition{(*keys)[0], (*keys)[1]};
   }
   std::vector<storage::QueueEntry> entries =
-      storage::CommentStore(tx).ListQueue(state, request.article_id(), after, *page_size + 1);
+      storage::CommentStore(tx).ListQueue(filter, order, after, *page_size + 1);
   const bool more = static_cast<int>(entries.size()) > *page_size;
   if (more) entries.resize(*page_size);
   v1::ListModerationQueueResponse response;
@@ -100,11 +136,17 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
     *item->mutable_comment() = std::move(entry.stored.comment);
     item->set_client_id(std::move(entry.stored.client_id));
     item->set_article_title(std::move(entry.article_title));
+    item->set_report_count(entry.stored.report_count);
+    item->set_reported(entry.stored.reported);
+    for (std::string& body : entry.previous_bodies) item->add_previous_bodies(std::move(body));
   }
+  AttachHolds(tx, response);
   if (more) {
-    const v1::Comment& last = response.items(response.items_size() - 1).comment();
-    response.set_next_page_token(
-        tokens_.Encode(scope, {TimeUtil::TimestampToMicroseconds(last.create_time()), last.id()}));
+    const v1::ModerationItem& last = response.items(response.items_size() - 1);
+    const int64_t sort_key = order == storage::QueueOrder::kMostReported
+                                 ? last.report_count()
+                                 : TimeUtil::TimestampToMicroseconds(last.comment().create_time());
+    response.set_next_page_token(tokens_.Encode(scope, {sort_key, last.comment().id()}));
   }
   return response;
 }
@@ -204,25 +246,27 @@ absl::StatusOr<v1::Ban> ModerationDesk::BanClient(pqxx::connection& db,
   if (!principal.ok()) return principal.status();
 
   FieldViolations violations;
-  CheckClientId(request.client_id(), true, violations);
-  const int64_t seconds = request.duration().seconds();
-  if (seconds < 0 || request.duration().nanos() < 0) {
-    violations.Add("duration", "must not be negative");
-  }
-  CheckReason(request.reason(), violations);
+  CheckBan(request.client_id(), request.duration(), request.reason(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  v1::Ban ban =
-      storage::BanStore(tx).Upsert(request.client_id(), request.reason(), principal->name, seconds);
+  v1::Ban ban = WriteBan(tx, principal->name, request.client_id(), request.duration().seconds(),
+                         request.reason());
+  tx.commit();
+  return ban;
+}
+
+v1::Ban ModerationDesk::WriteBan(pqxx::transaction_base& tx, const std::string& actor,
+                                 const std::string& client_id, int64_t seconds,
+                                 const std::string& reason) const {
+  v1::Ban ban = storage::BanStore(tx).Upsert(client_id, reason, actor, seconds);
   v1::ModerationEvent event;
-  event.set_actor(principal->name);
+  event.set_actor(actor);
   event.set_action("BAN");
-  event.set_client_id(request.client_id());
-  event.set_reason(request.reason());
+  event.set_client_id(client_id);
+  event.set_reason(reason);
   event.set_detail(seconds == 0 ? std::string("permanent")
                                 : absl::StrCat("for ", seconds, " seconds"));
   storage::ModerationEventStore(tx).Append(event);
-  tx.commit();
   return ban;
 }
 
@@ -341,6 +385,82 @@ absl::StatusOr<v1::SetCommentsOpenResponse> ModerationDesk::SetCommentsOpen(
   v1::SetCommentsOpenResponse response;
   response.set_article_id(request.article_id());
   response.set_comments_open(request.open());
+  return response;
+}
+
+absl::StatusOr<v1::Comment> ModerationDesk::SetCommentFeatured(
+    pqxx::connection& db, absl::string_view authorization,
+    const v1::SetCommentFeaturedRequest& request) const {
+  pqxx::work tx(db);
+  absl::StatusOr<AdminPrincipal> principal = Authenticate(tx, authorization, AdminRole::kModerator);
+  if (!principal.ok()) return principal.status();
+  if (request.comment_id() <= 0) {
+    return InvalidFieldError("comment_id", "must be a positive comment id");
+  }
+  storage::CommentStore comments(tx);
+  std::optional<storage::StoredComment> comment = comments.FindByIdForUpdate(request.comment_id());
+  if (!comment) return absl::NotFoundError("no comment has this id");
+  if (request.featured() && comment->comment.state() != v1::COMMENT_STATE_APPROVED) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("only approved comments can be featured; this one is ",
+                     StateLabel(comment->comment.state())));
+  }
+  if (comments.SetFeatured(request.comment_id(), request.featured())) {
+    v1::ModerationEvent event;
+    event.set_actor(principal->name);
+    event.set_action(request.featured() ? "FEATURE" : "UNFEATURE");
+    event.set_comment_id(request.comment_id());
+    event.set_article_id(comment->comment.article_id());
+    event.set_client_id(comment->client_id);
+    event.set_state_before(comment->comment.state());
+    event.set_state_after(comment->comment.state());
+    storage::ModerationEventStore(tx).Append(event);
+    comment->comment.set_featured(request.featured());
+  }
+  tx.commit();
+  return std::move(comment->comment);
+}
+
+absl::StatusOr<v1::RemoveClientCommentsResponse> ModerationDesk::RemoveClientComments(
+    pqxx::connection& db, absl::string_view authorization,
+    const v1::RemoveClientCommentsRequest& request) const {
+  v1::RemoveClientCommentsResponse response;
+  std::vector<std::pair<int64_t, v1::CommentState>> open;
+  std::string actor;
+  {
+    pqxx::work tx(db);
+    absl::StatusOr<AdminPrincipal> principal =
+        Authenticate(tx, authorization, AdminRole::kModerator);
+    if (!principal.ok()) return principal.status();
+    actor = principal->name;
+    FieldViolations violations;
+    CheckBan(request.client_id(), request.duration(), request.reason(), violations);
+    const v1::ModerationAction action = request.action();
+    if (action != v1::MODERATION_ACTION_UNSPECIFIED && action != v1::MODERATION_ACTION_REJECT &&
+        action != v1::MODERATION_ACTION_MARK_SPAM && action != v1::MODERATION_ACTION_DELETE) {
+      violations.Add("action", "must be REJECT, MARK_SPAM or DELETE");
+    }
+    if (!violations.empty()) return violations.ToStatus();
+    // The ban commits first, so the client cannot add comments after the list below is read.
+    *response.mutable_ban() =
+        WriteBan(tx, actor, request.client_id(), request.duration().seconds(), request.reason());
+    tx.commit();
+  }
+  {
+    pqxx::read_transaction tx(db);
+    open = storage::CommentStore(tx).ListOpenOfClient(request.client_id());
+  }
+  v1::ModerateCommentsRequest item;
+  item.set_action(request.action() == v1::MODERATION_ACTION_UNSPECIFIED
+                      ? v1::MODERATION_ACTION_DELETE
+                      : request.action());
+  item.set_reason(request.reason());
+  for (const auto& [id, state] : open) {
+    item.set_expected_state(state);
+    v1::ModerationResult result = ModerateOne(db, id, item, actor);
+    if (result.changed()) response.set_removed_count(response.removed_count() + 1);
+    *response.add_results() = std::move(result);
+  }
   return response;
 }
 

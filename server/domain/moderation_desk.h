@@ -24,7 +24,7 @@ class ModerationDesk {
   // `tokens` must outlive the desk.
   explicit ModerationDesk(const PageTokenCodec& tokens) : tokens_(tokens) {}
 
-  // Role moderator. InvalidArgument for a bad state, article_id, page_size or page_token.
+  // Role moderator. InvalidArgument for a bad state, article_id, order, page_size or page_token.
   absl::StatusOr<v1::ListModerationQueueResponse> ListQueue(
       pqxx::connection& db, absl::string_view authorization,
       const v1::ListModerationQueueRequest& request) const;
@@ -60,7 +60,24 @@ class ModerationDesk {
       pqxx::connection& db, absl::string_view authorization,
       const v1::SetCommentsOpenRequest& request) const;
 
+  // Role moderator. NotFound for an unknown comment; FailedPrecondition when featuring a
+  // comment that is not approved. Returns the comment.
+  absl::StatusOr<v1::Comment> SetCommentFeatured(
+      pqxx::connection& db, absl::string_view authorization,
+      const v1::SetCommentFeaturedRequest& request) const;
+
+  // Role moderator. Bans the client (as BanClient, in its own transaction), then removes each
+  // of its pending and approved comments as ModerateComments would, one transaction each.
+  // InvalidArgument as for BanClient, or for an action other than REJECT, MARK_SPAM, DELETE.
+  absl::StatusOr<v1::RemoveClientCommentsResponse> RemoveClientComments(
+      pqxx::connection& db, absl::string_view authorization,
+      const v1::RemoveClientCommentsRequest& request) const;
+
  private:
+  // Writes the ban and its audit event in `tx` (validated input).
+  v1::Ban WriteBan(pqxx::transaction_base& tx, const std::string& actor,
+                   const std::string& client_id, int64_t seconds, const std::string& reason) const;
+
   // One item of ModerateComments, in its own transaction.
   v1::ModerationResult ModerateOne(pqxx::connection& db, int64_t comment_id,
                                    const v1::ModerateCommentsRequest& request,

@@ -164,8 +164,9 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " RETURNING id, (xmax = 0), (extract(epoch FROM publish_time) * 1000000)::bigint,"
           " status::text"));
   connection.prepare("article_comment_settings",
-                     "SELECT title, comments_open FROM articles WHERE id = $1"
-                     " AND status = 'published'");
+                     "SELECT title, comments_open,"
+                     " (extract(epoch FROM publish_time) * 1000000)::bigint FROM articles"
+                     " WHERE id = $1 AND status = 'published'");
   connection.prepare("article_add_to_comment_count",
                      "UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1");
   connection.prepare("article_set_comments_open",
@@ -272,7 +273,8 @@ UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
 std::optional<ArticleStore::CommentSettings> ArticleStore::FindCommentSettings(int64_t id) {
   const pqxx::result result = tx_.exec_prepared("article_comment_settings", id);
   if (result.empty()) return std::nullopt;
-  return CommentSettings{result[0][0].as<std::string>(), result[0][1].as<bool>()};
+  return CommentSettings{result[0][0].as<std::string>(), result[0][1].as<bool>(),
+                         result[0][2].as<int64_t>()};
 }
 
 void ArticleStore::AddToCommentCount(int64_t id, int delta) {

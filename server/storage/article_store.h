@@ -104,6 +104,7 @@ class ArticleStore {
   struct CommentSettings {
     std::string title;
     bool comments_open = true;
+    int64_t publish_time_micros = 0;
   };
   // Nullopt when no published article has this id.
   std::optional<CommentSettings> FindCommentSettings(int64_t id);

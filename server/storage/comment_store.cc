@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/db/text_array.h"
 
 namespace news::storage {
 namespace {
@@ -17,8 +18,10 @@ using google::protobuf::util::TimeUtil;
 
 constexpr char kCommentColumns[] =
     "c.id, c.article_id, coalesce(c.parent_id, 0), c.author_name, c.body, c.state::text, "
-    "(extract(epoch FROM c.create_time) * 1000000)::bigint, c.like_count, c.client_id";
-constexpr int kCommentColumnCount = 9;
+    "(extract(epoch FROM c.create_time) * 1000000)::bigint, c.like_count, c.client_id, "
+    "c.request_id, c.featured, coalesce((extract(epoch FROM c.edit_time) * 1000000)::bigint, 0), "
+    "c.report_count, c.reported, c.reports_overruled";
+constexpr int kCommentColumnCount = 15;
 
 StoredComment ReadComment(const pqxx::row& row, int first = 0) {
   StoredComment stored;
@@ -33,6 +36,14 @@ StoredComment ReadComment(const pqxx::row& row, int first = 0) {
   *comment.mutable_create_time() = TimeUtil::MicrosecondsToTimestamp(row[i++].as<int64_t>());
   comment.set_like_count(row[i++].as<int64_t>());
   stored.client_id = row[i++].as<std::string>();
+  stored.request_id = row[i++].as<std::string>();
+  comment.set_featured(row[i++].as<bool>());
+  if (const int64_t edit_micros = row[i++].as<int64_t>(); edit_micros != 0) {
+    *comment.mutable_edit_time() = TimeUtil::MicrosecondsToTimestamp(edit_micros);
+  }
+  stored.report_count = row[i++].as<int64_t>();
+  stored.reported = row[i++].as<bool>();
+  stored.reports_overruled = row[i++].as<bool>();
   return stored;
 }
 
@@ -49,14 +60,44 @@ std::optional<StoredComment> ReadOptional(const pqxx::result& result) {
 std::string Readable(absl::string_view alias) { return absl::StrCat(alias, ".state = 'approved'"); }
 
 // Listed top-level comments: readable ones, and tombstones of the others with readable replies.
-std::string TopLevelQuery(absl::string_view sort_key, absl::string_view direction) {
+// With `featured_first`, a rank puts readable featured comments first: in a descending order the
+// rank is 1 for them, in an ascending one 0, so one row comparison serves the keyset ($6: the
+// rank of the last comment shown).
+std::string TopLevelQuery(absl::string_view sort_key, absl::string_view direction,
+                          bool featured_first) {
   const std::string compare = direction == "ASC" ? ">" : "<";
+  const std::string featured = absl::StrCat("(c.featured AND ", Readable("c"), ")");
+  const std::string rank = direction == "ASC" ? absl::StrCat("(NOT ", featured, ")::int")
+                                              : absl::StrCat(featured, "::int");
+  const std::string key =
+      featured_first ? absl::StrCat(rank, ", ", sort_key) : std::string(sort_key);
+  const std::string position = featured_first ? "$6, $3" : "$3";
+  const std::string order = featured_first
+                                ? absl::StrCat(rank, " ", direction, ", ", sort_key, " ", direction)
+                                : absl::StrCat(sort_key, " ", direction);
   return absl::StrCat("SELECT ", kCommentColumns,
                       " FROM comments c WHERE c.article_id = $1 AND c.parent_id IS NULL AND (",
                       Readable("c"), " OR EXISTS (SELECT 1 FROM comments r WHERE r.parent_id ="
-                      " c.id AND ", Readable("r"), ")) AND (NOT $2 OR (", sort_key, ", c.id) ",
-                      compare, " ($3, $4)) ORDER BY ", sort_key, " ", direction, ", c.id ",
-                      direction, " LIMIT $5");
+                      " c.id AND ", Readable("r"), ")) AND (NOT $2 OR (", key, ", c.id) ",
+                      compare, " (", position, ", $4)) ORDER BY ", order, ", c.id ", direction,
+                      " LIMIT $5");
+}
+
+// The moderation queue in one order: $1 state, $2 article id or 0, $3 reported only, $4 whether
+// a position follows, $5 and $6 the position.
+std::string QueueQuery(absl::string_view sort_key, absl::string_view position,
+                       absl::string_view direction) {
+  const std::string compare = direction == "ASC" ? ">" : "<";
+  return absl::StrCat(
+      "SELECT ", kCommentColumns,
+      ", a.title, ARRAY(SELECT v.body FROM comment_revisions v WHERE v.comment_id = c.id"
+      " ORDER BY v.id) FROM comments c JOIN articles a ON a.id = c.article_id"
+      " WHERE c.state = $1::comment_state AND ($2 = 0 OR c.article_id = $2)"
+      " AND (NOT $3 OR c.report_count > 0)"
+      " AND ($8 = '' OR EXISTS (SELECT 1 FROM comment_holds h WHERE h.comment_id = c.id"
+      " AND h.matched_term = $8)) AND (NOT $4 OR (",
+      sort_key, ", c.id) ", compare, " (", position, ", $6)) ORDER BY ", sort_key, " ", direction,
+      ", c.id ", direction, " LIMIT $7");
 }
 
 // The outcome names of create_comment() (db/migrations/0005_create_comment.sql).
@@ -113,24 +154,55 @@ void CommentStore::Prepare(pqxx::connection& connection) {
                    kCommentColumns,
                    " FROM create_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) r,"
                    " LATERAL (SELECT (r.comment).*) c"));
-  connection.prepare("comment_top_oldest", TopLevelQuery(kCreateMicros, "ASC"));
-  connection.prepare("comment_top_newest", TopLevelQuery(kCreateMicros, "DESC"));
-  connection.prepare("comment_top_liked", TopLevelQuery("c.like_count", "DESC"));
+  connection.prepare("comment_by_request",
+                     absl::StrCat("SELECT ", kCommentColumns,
+                                  " FROM comments c WHERE c.client_id = $1 AND c.request_id = $2"));
+  connection.prepare(
+      "comment_by_id_for_update",
+      absl::StrCat("SELECT ", kCommentColumns, " FROM comments c WHERE c.id = $1 FOR UPDATE"));
+  for (const bool featured_first : {false, true}) {
+    const std::string suffix = featured_first ? "_featured" : "";
+    connection.prepare("comment_top_oldest" + suffix,
+                       TopLevelQuery(kCreateMicros, "ASC", featured_first));
+    connection.prepare("comment_top_newest" + suffix,
+                       TopLevelQuery(kCreateMicros, "DESC", featured_first));
+    connection.prepare("comment_top_liked" + suffix,
+                       TopLevelQuery("c.like_count", "DESC", featured_first));
+  }
   connection.prepare("comment_approved_replies",
                      absl::StrCat("SELECT ", kCommentColumns,
                                   " FROM comments c WHERE c.parent_id = ANY($1::bigint[]) AND ",
                                   Readable("c"), " ORDER BY c.create_time, c.id"));
   connection.prepare("comment_transition",
-                     "UPDATE comments SET state = $3::comment_state, update_time = now()"
+                     "UPDATE comments SET state = $3::comment_state, reported = false,"
+                     " reports_overruled = reports_overruled OR ($3::comment_state = 'approved' AND"
+                     " report_count > 0), update_time = now()"
                      " WHERE id = $1 AND state = $2::comment_state RETURNING article_id");
-  connection.prepare(
-      "comment_queue",
-      absl::StrCat("SELECT ", kCommentColumns,
-                   ", a.title FROM comments c"
-                   " JOIN articles a ON a.id = c.article_id WHERE c.state = $1::comment_state"
-                   " AND ($2 = 0 OR c.article_id = $2) AND (NOT $3 OR (c.create_time, c.id) >"
-                   " ('epoch'::timestamptz + $4::bigint * interval '1 microsecond', $5))"
-                   " ORDER BY c.create_time, c.id LIMIT $6"));
+  connection.prepare("comment_hide_reported",
+                     "UPDATE comments SET state = 'pending', reported = true, update_time = now()"
+                     " WHERE id = $1 AND state = 'approved' RETURNING article_id");
+  connection.prepare("comment_report_add",
+                     "WITH r AS (INSERT INTO comment_reports (comment_id, client_id, reason, note)"
+                     " VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING comment_id)"
+                     " UPDATE comments SET report_count = report_count + 1"
+                     " WHERE id IN (SELECT comment_id FROM r) RETURNING report_count");
+  connection.prepare("comment_replace_body",
+                     "WITH old AS (INSERT INTO comment_revisions (comment_id, body)"
+                     " SELECT id, body FROM comments WHERE id = $1)"
+                     " UPDATE comments SET body = $2,"
+                     " body_key_sha256 = encode(sha256(convert_to($3, 'UTF8')), 'hex'),"
+                     " edit_time = now(), reports_overruled = false, update_time = now()"
+                     " WHERE id = $1");
+  connection.prepare("comment_set_featured",
+                     "UPDATE comments SET featured = $2, update_time = now()"
+                     " WHERE id = $1 AND featured <> $2 RETURNING id");
+  connection.prepare("comment_open_of_client",
+                     "SELECT id, state::text FROM comments WHERE client_id = $1"
+                     " AND state IN ('pending', 'approved') ORDER BY create_time, id");
+  const std::string time_position = "'epoch'::timestamptz + $5::bigint * interval '1 microsecond'";
+  connection.prepare("comment_queue_oldest", QueueQuery("c.create_time", time_position, "ASC"));
+  connection.prepare("comment_queue_newest", QueueQuery("c.create_time", time_position, "DESC"));
+  connection.prepare("comment_queue_most_reported", QueueQuery("c.report_count", "$5", "DESC"));
   connection.prepare("comment_like_add",
                      "WITH l AS (INSERT INTO comment_likes (comment_id, client_id) VALUES ($1, $2)"
                      " ON CONFLICT DO NOTHING RETURNING comment_id)"
@@ -144,6 +216,15 @@ void CommentStore::Prepare(pqxx::connection& connection) {
 
 std::optional<StoredComment> CommentStore::FindById(int64_t id) {
   return ReadOptional(tx_.exec_prepared("comment_by_id", id));
+}
+
+std::optional<StoredComment> CommentStore::FindByRequest(const std::string& client_id,
+                                                         const std::string& request_id) {
+  return ReadOptional(tx_.exec_prepared("comment_by_request", client_id, request_id));
+}
+
+std::optional<StoredComment> CommentStore::FindByIdForUpdate(int64_t id) {
+  return ReadOptional(tx_.exec_prepared("comment_by_id_for_update", id));
 }
 
 CreateResult CommentStore::Create(const NewComment& comment) {
@@ -168,14 +249,24 @@ CreateResult CommentStore::Create(const NewComment& comment) {
 }
 
 std::vector<v1::Comment> CommentStore::ListTopLevel(int64_t article_id, v1::CommentOrder order,
+                                                    bool featured_first,
                                                     const std::optional<CommentPosition>& after,
                                                     int limit) {
-  const char* statement = order == v1::COMMENT_ORDER_NEWEST ? "comment_top_newest"
+  std::string statement = order == v1::COMMENT_ORDER_NEWEST ? "comment_top_newest"
                           : order == v1::COMMENT_ORDER_TOP  ? "comment_top_liked"
                                                             : "comment_top_oldest";
-  const pqxx::result result =
-      tx_.exec_prepared(statement, article_id, after.has_value(), after ? after->sort_key : 0,
-                        after ? after->id : 0, limit);
+  const int64_t sort_key = after ? after->sort_key : 0;
+  const int64_t id = after ? after->id : 0;
+  pqxx::result result;
+  if (featured_first) {
+    const bool ascending = order != v1::COMMENT_ORDER_NEWEST && order != v1::COMMENT_ORDER_TOP;
+    const bool featured = after && after->featured;
+    const int rank = ascending ? !featured : featured;
+    result = tx_.exec_prepared(statement + "_featured", article_id, after.has_value(), sort_key, id,
+                               limit, rank);
+  } else {
+    result = tx_.exec_prepared(statement, article_id, after.has_value(), sort_key, id, limit);
+  }
   std::vector<v1::Comment> comments;
   comments.reserve(result.size());
   for (const auto& row : result) {
@@ -185,6 +276,8 @@ std::vector<v1::Comment> CommentStore::ListTopLevel(int64_t article_id, v1::Comm
       comment.set_state(v1::COMMENT_STATE_DELETED);
       comment.clear_author_name();
       comment.clear_body();
+      comment.clear_featured();
+      comment.clear_edit_time();
     }
     comments.push_back(std::move(comment));
   }
@@ -209,16 +302,53 @@ std::optional<int64_t> CommentStore::Transition(int64_t id, v1::CommentState fro
   return result[0][0].as<int64_t>();
 }
 
-std::vector<QueueEntry> CommentStore::ListQueue(v1::CommentState state, int64_t article_id,
+std::optional<int64_t> CommentStore::HideReported(int64_t id) {
+  const pqxx::result result = tx_.exec_prepared("comment_hide_reported", id);
+  if (result.empty()) return std::nullopt;
+  return result[0][0].as<int64_t>();
+}
+
+std::optional<int64_t> CommentStore::AddReport(int64_t comment_id, const std::string& client_id,
+                                               const std::string& reason, const std::string& note) {
+  const pqxx::result result =
+      tx_.exec_prepared("comment_report_add", comment_id, client_id, reason, note);
+  if (result.empty()) return std::nullopt;
+  return result[0][0].as<int64_t>();
+}
+
+void CommentStore::ReplaceBody(int64_t id, const std::string& body,
+                               const std::string& duplicate_key) {
+  tx_.exec_prepared("comment_replace_body", id, body, duplicate_key);
+}
+
+bool CommentStore::SetFeatured(int64_t id, bool featured) {
+  return !tx_.exec_prepared("comment_set_featured", id, featured).empty();
+}
+
+std::vector<std::pair<int64_t, v1::CommentState>> CommentStore::ListOpenOfClient(
+    const std::string& client_id) {
+  std::vector<std::pair<int64_t, v1::CommentState>> comments;
+  for (const auto& row : tx_.exec_prepared("comment_open_of_client", client_id)) {
+    comments.emplace_back(row[0].as<int64_t>(), CommentStateFromName(row[1].as<std::string>()));
+  }
+  return comments;
+}
+
+std::vector<QueueEntry> CommentStore::ListQueue(const QueueFilter& filter, QueueOrder order,
                                                 const std::optional<QueuePosition>& after,
                                                 int limit) {
-  const pqxx::result result =
-      tx_.exec_prepared("comment_queue", CommentStateName(state), article_id, after.has_value(),
-                        after ? after->create_time_micros : 0, after ? after->id : 0, limit);
+  const char* statement = order == QueueOrder::kNewest         ? "comment_queue_newest"
+                          : order == QueueOrder::kMostReported ? "comment_queue_most_reported"
+                                                               : "comment_queue_oldest";
+  const pqxx::result result = tx_.exec_prepared(
+      statement, CommentStateName(filter.state), filter.article_id, filter.reported_only,
+      after.has_value(), after ? after->sort_key : 0, after ? after->id : 0, limit,
+      filter.matched_term);
   std::vector<QueueEntry> entries;
   entries.reserve(result.size());
   for (const auto& row : result) {
-    entries.push_back(QueueEntry{ReadComment(row), row[kCommentColumnCount].as<std::string>()});
+    entries.push_back(QueueEntry{ReadComment(row), row[kCommentColumnCount].as<std::string>(),
+                                 db::ParseTextArray(row[kCommentColumnCount + 1])});
   }
   return entries;
 }

@@ -10,6 +10,7 @@
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/string_view.h"
@@ -26,6 +27,12 @@ v1::CommentState CommentStateFromName(absl::string_view name);
 struct StoredComment {
   v1::Comment comment;
   std::string client_id;
+  std::string request_id;
+  int64_t report_count = 0;
+  // Out of public view because reports reached the threshold, until a moderator decides.
+  bool reported = false;
+  // A moderator approved the comment after reports: further reports only count.
+  bool reports_overruled = false;
 };
 
 // A comment to create, with the rules create_comment() checks it against.
@@ -70,17 +77,34 @@ struct CreateResult {
 struct CommentPosition {
   int64_t sort_key;
   int64_t id;
+  // Only with featured_first: whether the last comment shown was featured.
+  bool featured = false;
 };
 
-// Position in the moderation queue (oldest first).
+// Position in the moderation queue: the sort key (create time in microseconds for OLDEST and
+// NEWEST, report count for MOST_REPORTED) and id of the last comment shown.
 struct QueuePosition {
-  int64_t create_time_micros;
+  int64_t sort_key;
   int64_t id;
 };
+
+// Which comments the moderation queue lists; 0 / false means any.
+struct QueueFilter {
+  v1::CommentState state = v1::COMMENT_STATE_PENDING;
+  int64_t article_id = 0;
+  bool reported_only = false;
+  // Only comments held by this suspect term (comment_holds.matched_term, as entered); "" for any.
+  std::string matched_term;
+};
+
+// Queue orders, as ModerationService's QueueOrder.
+enum class QueueOrder { kOldest, kNewest, kMostReported };
 
 struct QueueEntry {
   StoredComment stored;
   std::string article_title;
+  // Bodies replaced by the author, oldest first.
+  std::vector<std::string> previous_bodies;
 };
 
 class CommentStore {
@@ -90,6 +114,11 @@ class CommentStore {
   static void Prepare(pqxx::connection& connection);
 
   std::optional<StoredComment> FindById(int64_t id);
+  // The comment `client_id` created with `request_id`, if any.
+  std::optional<StoredComment> FindByRequest(const std::string& client_id,
+                                             const std::string& request_id);
+  // As FindById, and locks the row until the transaction ends (reports, edits, withdrawals).
+  std::optional<StoredComment> FindByIdForUpdate(int64_t id);
 
   // Runs every database check of a create and inserts `comment` if they pass, in one statement
   // (create_comment(), db/migrations/0005_create_comment.sql), serialised per client across
@@ -101,19 +130,43 @@ class CommentStore {
   // Up to `limit` listed top-level comments of `article_id` after `after` in `order`
   // (UNSPECIFIED is OLDEST): approved ones, and the others (rejected, spam, deleted) that have
   // approved replies, as tombstones: state DELETED, author and body cleared.
+  // With `featured_first`, approved featured comments come before the others (positions then
+  // carry the featured flag as `featured`).
   std::vector<v1::Comment> ListTopLevel(int64_t article_id, v1::CommentOrder order,
+                                        bool featured_first,
                                         const std::optional<CommentPosition>& after, int limit);
 
   // Approved replies to any of `parent_ids`, oldest first.
   std::vector<v1::Comment> ListApprovedReplies(const std::vector<int64_t>& parent_ids);
 
-  // Moves comment `id` from state `from` to `to`. The comment's article id when it was in
-  // `from` (and is now in `to`), nullopt when it was not in `from`. Waits for concurrent
-  // transitions of the same comment to finish first.
+  // Moves comment `id` from state `from` to `to`, and ends its reported hold (a decision was
+  // made); moving to approved a comment with reports makes further reports only count. The
+  // comment's article id when it was in `from` (and is now in `to`), nullopt when it was not in
+  // `from`. Waits for concurrent transitions of the same comment to finish first.
   std::optional<int64_t> Transition(int64_t id, v1::CommentState from, v1::CommentState to);
 
-  // Up to `limit` comments in `state` (of `article_id`, unless 0) after `after`, oldest first.
-  std::vector<QueueEntry> ListQueue(v1::CommentState state, int64_t article_id,
+  // Moves approved comment `id` to pending and marks it reported. The article id, or nullopt
+  // when the comment was not approved.
+  std::optional<int64_t> HideReported(int64_t id);
+
+  // Records the report of `client_id` (reason as comment_reports.reason, e.g. "off_topic") and
+  // bumps the report count. The new count, or nullopt when the client had reported it before.
+  std::optional<int64_t> AddReport(int64_t comment_id, const std::string& client_id,
+                                   const std::string& reason, const std::string& note);
+
+  // Replaces the body (keeping the old one in comment_revisions) and sets edit_time to now. A
+  // moderator's overruling of reports was about the old text, so it ends. `duplicate_key` as
+  // NewComment's.
+  void ReplaceBody(int64_t id, const std::string& body, const std::string& duplicate_key);
+
+  // Sets the featured flag; false when it already had that value (or no such comment).
+  bool SetFeatured(int64_t id, bool featured);
+
+  // Id and state of each comment of `client_id` that is pending or approved, oldest first.
+  std::vector<std::pair<int64_t, v1::CommentState>> ListOpenOfClient(const std::string& client_id);
+
+  // Up to `limit` comments matching `filter` after `after`, in `order`.
+  std::vector<QueueEntry> ListQueue(const QueueFilter& filter, QueueOrder order,
                                     const std::optional<QueuePosition>& after, int limit);
 
   // How many comments wait in the moderation queue (state pending), by the queue index. Not a

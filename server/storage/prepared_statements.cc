@@ -3,6 +3,7 @@
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
 #include "server/storage/category_store.h"
+#include "server/storage/comment_policy_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/editorial_store.h"
 #include "server/storage/moderation_event_store.h"
@@ -26,6 +27,7 @@ void PrepareStatements(pqxx::connection& connection) {
   TokenStore::Prepare(connection);
   ModerationEventStore::Prepare(connection);
   EditorialStore::Prepare(connection);
+  CommentPolicyStore::Prepare(connection);
 }
 
 }  // namespace news::storage

@@ -7,6 +7,31 @@
 #include "server/transport/lenient_request.h"
 
 namespace news {
+namespace {
+
+// A raw-bytes method (see comment_grpc_service.h): parses leniently, then runs `call`
+// (`absl::StatusOr<Response>(pqxx::connection&, const Request&)`) on `pool` and serialises its
+// result.
+template <typename Request, typename Call>
+grpc::ServerUnaryReactor* RunLenient(grpc::CallbackServerContext* context,
+                                     const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+                                     db::DatabasePool& pool, db::RetryPolicy retry, Call call) {
+  auto parsed = std::make_shared<Request>();
+  absl::Status status = ParseRequestLeniently(*request, *parsed);
+  if (!status.ok()) return FinishNow(context, status);
+  return RunOnDatabase(
+      context, pool, retry, response,
+      [parsed, call = std::move(call)](pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
+        auto result = call(db, *parsed);
+        if (!result.ok()) return result.status();
+        grpc::ByteBuffer buffer;
+        absl::Status serialized = SerializeResponse(*result, buffer);
+        if (!serialized.ok()) return serialized;
+        return buffer;
+      });
+}
+
+}  // namespace
 
 grpc::ServerUnaryReactor* CommentGrpcService::ListComments(grpc::CallbackServerContext* context,
                                                            const v1::ListCommentsRequest* request,
@@ -54,6 +79,43 @@ grpc::ServerUnaryReactor* CommentGrpcService::UnlikeComment(grpc::CallbackServer
       context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
       [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
           pqxx::connection& db) { return board_.SetLike(db, client_id, id, false); });
+}
+
+// A repeated report is a no-op, so a rerun changes nothing.
+grpc::ServerUnaryReactor* CommentGrpcService::ReportComment(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  return RunLenient<v1::ReportCommentRequest>(
+      context, request, response, writes_, db::RetryPolicy::kRetryOnLostConnection,
+      [this, client_id = ClientIdentity(*context)](pqxx::connection& db,
+                                                   const v1::ReportCommentRequest& parsed) {
+        return board_.ReportComment(db, client_id, parsed);
+      });
+}
+
+// Not rerun: a committed edit run again would keep its own text as a previous version.
+grpc::ServerUnaryReactor* CommentGrpcService::UpdateComment(grpc::CallbackServerContext* context,
+                                                            const grpc::ByteBuffer* request,
+                                                            grpc::ByteBuffer* response) {
+  return RunLenient<v1::UpdateCommentRequest>(
+      context, request, response, writes_, db::RetryPolicy::kNoRetry,
+      [this, client_id = ClientIdentity(*context)](pqxx::connection& db,
+                                                   const v1::UpdateCommentRequest& parsed) {
+        return board_.UpdateComment(db, client_id, parsed);
+      });
+}
+
+// Withdrawing a withdrawn comment is a no-op, so a rerun changes nothing.
+grpc::ServerUnaryReactor* CommentGrpcService::DeleteComment(grpc::CallbackServerContext* context,
+                                                            const v1::DeleteCommentRequest* request,
+                                                            google::protobuf::Empty* response) {
+  return RunOnDatabase(context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
+                       [this, request, client_id = ClientIdentity(*context)](
+                           pqxx::connection& db) -> absl::StatusOr<google::protobuf::Empty> {
+                         absl::Status status = board_.DeleteComment(db, client_id, *request);
+                         if (!status.ok()) return status;
+                         return google::protobuf::Empty();
+                       });
 }
 
 }  // namespace news

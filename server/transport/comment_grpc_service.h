@@ -7,12 +7,17 @@
 
 namespace news {
 
-// CreateComment takes raw bytes (see lenient_request.h) so that invalid UTF-8 in the user's
-// text is answered with INVALID_ARGUMENT naming the field; the other methods are generated.
+// CreateComment, ReportComment and UpdateComment take raw bytes (see lenient_request.h) so that
+// invalid UTF-8 in the user's text is answered with INVALID_ARGUMENT naming the field; the other
+// methods are generated.
 using CommentServiceBase = v1::CommentService::WithCallbackMethod_ListComments<
     v1::CommentService::WithRawCallbackMethod_CreateComment<
         v1::CommentService::WithCallbackMethod_LikeComment<
-            v1::CommentService::WithCallbackMethod_UnlikeComment<v1::CommentService::Service>>>>;
+            v1::CommentService::WithCallbackMethod_UnlikeComment<
+                v1::CommentService::WithRawCallbackMethod_ReportComment<
+                    v1::CommentService::WithRawCallbackMethod_UpdateComment<
+                        v1::CommentService::WithCallbackMethod_DeleteComment<
+                            v1::CommentService::Service>>>>>>>;
 
 // news.v1.CommentService over gRPC's callback API; the logic is in CommentBoard.
 class CommentGrpcService final : public CommentServiceBase {
@@ -34,6 +39,15 @@ class CommentGrpcService final : public CommentServiceBase {
   grpc::ServerUnaryReactor* UnlikeComment(grpc::CallbackServerContext* context,
                                           const v1::UnlikeCommentRequest* request,
                                           v1::Comment* response) override;
+  grpc::ServerUnaryReactor* ReportComment(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* UpdateComment(grpc::CallbackServerContext* context,
+                                          const grpc::ByteBuffer* request,
+                                          grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* DeleteComment(grpc::CallbackServerContext* context,
+                                          const v1::DeleteCommentRequest* request,
+                                          google::protobuf::Empty* response) override;
 
  private:
   const CommentBoard& board_;

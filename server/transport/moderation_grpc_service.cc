@@ -89,4 +89,54 @@ grpc::ServerUnaryReactor* ModerationGrpcService::SetCommentsOpen(
       });
 }
 
+grpc::ServerUnaryReactor* ModerationGrpcService::AddWordListTerm(
+    grpc::CallbackServerContext* context, const v1::AddWordListTermRequest* request,
+    v1::WordListTerm* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kNoRetry, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return word_lists_.AddTerm(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::RemoveWordListTerm(
+    grpc::CallbackServerContext* context, const v1::RemoveWordListTermRequest* request,
+    v1::RemoveWordListTermResponse* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kNoRetry, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return word_lists_.RemoveTerm(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::ListWordListTerms(
+    grpc::CallbackServerContext* context, const v1::ListWordListTermsRequest* request,
+    v1::ListWordListTermsResponse* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return word_lists_.ListTerms(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::SetCommentFeatured(
+    grpc::CallbackServerContext* context, const v1::SetCommentFeaturedRequest* request,
+    v1::Comment* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kNoRetry, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.SetCommentFeatured(db, authorization, *request);
+      });
+}
+
+grpc::ServerUnaryReactor* ModerationGrpcService::RemoveClientComments(
+    grpc::CallbackServerContext* context, const v1::RemoveClientCommentsRequest* request,
+    v1::RemoveClientCommentsResponse* response) {
+  return RunOnDatabase(
+      context, pool_, db::RetryPolicy::kNoRetry, response,
+      [this, request, authorization = Authorization(*context)](pqxx::connection& db) {
+        return desk_.RemoveClientComments(db, authorization, *request);
+      });
+}
+
 }  // namespace news

@@ -4,6 +4,7 @@
 #include "news/v1/moderation.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/moderation_desk.h"
+#include "server/domain/word_list_desk.h"
 
 namespace news {
 
@@ -11,9 +12,10 @@ namespace news {
 // metadata to ModerationDesk, which authenticates before anything else.
 class ModerationGrpcService final : public v1::ModerationService::CallbackService {
  public:
-  // `desk` and `pool` must outlive the service.
-  ModerationGrpcService(const ModerationDesk& desk, db::DatabasePool& pool)
-      : desk_(desk), pool_(pool) {}
+  // `desk`, `word_lists` and `pool` must outlive the service.
+  ModerationGrpcService(const ModerationDesk& desk, const WordListDesk& word_lists,
+                        db::DatabasePool& pool)
+      : desk_(desk), word_lists_(word_lists), pool_(pool) {}
 
   grpc::ServerUnaryReactor* ListModerationQueue(grpc::CallbackServerContext* context,
                                                 const v1::ListModerationQueueRequest* request,
@@ -36,9 +38,25 @@ class ModerationGrpcService final : public v1::ModerationService::CallbackServic
   grpc::ServerUnaryReactor* SetCommentsOpen(grpc::CallbackServerContext* context,
                                             const v1::SetCommentsOpenRequest* request,
                                             v1::SetCommentsOpenResponse* response) override;
+  grpc::ServerUnaryReactor* AddWordListTerm(grpc::CallbackServerContext* context,
+                                            const v1::AddWordListTermRequest* request,
+                                            v1::WordListTerm* response) override;
+  grpc::ServerUnaryReactor* RemoveWordListTerm(grpc::CallbackServerContext* context,
+                                               const v1::RemoveWordListTermRequest* request,
+                                               v1::RemoveWordListTermResponse* response) override;
+  grpc::ServerUnaryReactor* ListWordListTerms(grpc::CallbackServerContext* context,
+                                              const v1::ListWordListTermsRequest* request,
+                                              v1::ListWordListTermsResponse* response) override;
+  grpc::ServerUnaryReactor* SetCommentFeatured(grpc::CallbackServerContext* context,
+                                               const v1::SetCommentFeaturedRequest* request,
+                                               v1::Comment* response) override;
+  grpc::ServerUnaryReactor* RemoveClientComments(
+      grpc::CallbackServerContext* context, const v1::RemoveClientCommentsRequest* request,
+      v1::RemoveClientCommentsResponse* response) override;
 
  private:
   const ModerationDesk& desk_;
+  const WordListDesk& word_lists_;
   db::DatabasePool& pool_;
 };
 
