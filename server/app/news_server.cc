@@ -25,7 +25,7 @@ constexpr absl::Duration kHealthCheckInterval = absl::Milliseconds(500);
 // Services whose health grpc.health.v1.Health reports, besides the server as a whole ("").
 constexpr const char* kHealthReportedServices[] = {
     "news.v1.ArticleService", "news.v1.CommentService", "news.v1.ModerationService",
-    "news.v1.DiscoveryService"};
+    "news.v1.DiscoveryService", "news.v1.ClientService"};
 
 absl::StatusOr<std::string> ReadPemFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -92,7 +92,11 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       discovery_catalog_(page_tokens_, site_activity_),
       discovery_service_(discovery_catalog_, pool_, options.clock),
       comment_board_(options.comment_rules, page_tokens_),
-      comment_service_(comment_board_, pool_, write_pool_),
+      client_ids_(options.client_id_secret),
+      callers_(options.caller_rules, client_ids_),
+      client_registry_(client_ids_, options.client_registration_rules),
+      client_service_(client_registry_, callers_, write_pool_),
+      comment_service_(comment_board_, callers_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
       moderation_service_(moderation_desk_, write_pool_) {}
 
@@ -129,6 +133,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->article_service_);
   builder.RegisterService(&server->discovery_service_);
   builder.RegisterService(&server->comment_service_);
+  builder.RegisterService(&server->client_service_);
   builder.RegisterService(&server->moderation_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {

@@ -19,6 +19,8 @@
 #include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
+#include "server/domain/client_ids.h"
+#include "server/domain/client_registry.h"
 #include "server/domain/comment_board.h"
 #include "server/domain/discovery_catalog.h"
 #include "server/domain/moderation_desk.h"
@@ -26,6 +28,8 @@
 #include "server/domain/site_activity.h"
 #include "server/domain/view_counter.h"
 #include "server/transport/article_grpc_service.h"
+#include "server/transport/client_grpc_service.h"
+#include "server/transport/client_identity.h"
 #include "server/transport/comment_grpc_service.h"
 #include "server/transport/discovery_grpc_service.h"
 #include "server/transport/moderation_grpc_service.h"
@@ -74,6 +78,12 @@ struct ServerOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
   CommentRules comment_rules;
+  // Trusted proxies and whether writes need signed client ids; key of the signed client ids (the
+  // same on every instance); the per-address issuance limit (docs/comments.md, "Abuse
+  // resistance").
+  CallerRules caller_rules;
+  std::string client_id_secret = "news-backend-default-client-id-secret";
+  ClientRegistrationRules client_registration_rules;
   // In-memory caches of GetArticle by id and of first ListArticles pages
   // (server/domain/article_cache.h): at most this many entries each, each served for at most
   // article_cache_ttl after it was read. 0 turns them off (the default here, so that tests read
@@ -147,6 +157,10 @@ class NewsServer {
   DiscoveryCatalog discovery_catalog_;
   DiscoveryGrpcService discovery_service_;
   CommentBoard comment_board_;
+  ClientIdSigner client_ids_;
+  CallerIdentifier callers_;
+  ClientRegistry client_registry_;
+  ClientGrpcService client_service_;
   CommentGrpcService comment_service_;
   ModerationDesk moderation_desk_;
   ModerationGrpcService moderation_service_;

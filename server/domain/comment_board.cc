@@ -52,7 +52,7 @@ absl::StatusOr<CommentModeration> ParseCommentModeration(absl::string_view name)
 }
 
 absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
-    pqxx::connection& db, const std::string& client_id,
+    pqxx::connection& db, const Commenter& commenter,
     const v1::CreateCommentRequest& request) const {
   absl::StatusOr<CommentText> text = ValidateCreate(request);
   if (!text.ok()) return text.status();
@@ -60,7 +60,7 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
   storage::NewComment comment;
   comment.article_id = request.article_id();
   comment.parent_id = request.parent_id();
-  comment.client_id = client_id;
+  comment.client_id = commenter.client_id;
   comment.request_id = request.request_id();
   comment.author_name = text->author_name;
   comment.body = text->body;
@@ -70,6 +70,11 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
   comment.duplicate_window_seconds = ToSeconds(rules_.duplicate_window);
   comment.flood_limit = rules_.flood_limit;
   comment.flood_window_seconds = ToSeconds(rules_.flood_window);
+  if (commenter.address) {
+    comment.client_address = commenter.address->ToString();
+    comment.client_network = RateLimitNetwork(*commenter.address).ToString();
+    comment.address_flood_limit = rules_.address_flood_limit;
+  }
   // Autocommit: the single statement is the whole transaction, so no BEGIN and COMMIT round
   // trips; it is durable when it returns.
   pqxx::nontransaction autocommit(db);
@@ -101,6 +106,17 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
                                        absl::FormatDuration(rules_.flood_window)),
                           wait),
           "COMMENT_RATE_LIMITED");
+    }
+    case storage::CreateOutcome::kAddressRateLimited: {
+      const absl::Duration wait =
+          std::max(absl::Seconds(1), absl::FromUnixMicros(result.flood_oldest_micros) +
+                                         rules_.flood_window - absl::Now());
+      return WithErrorReason(
+          RetryLaterError(absl::StrCat("at most ", rules_.address_flood_limit,
+                                       " comments per ", absl::FormatDuration(rules_.flood_window),
+                                       " from one network address"),
+                          wait),
+          "ADDRESS_RATE_LIMITED");
     }
     case storage::CreateOutcome::kConflict:
       return absl::AbortedError("the comment changed concurrently; retry");
@@ -162,18 +178,36 @@ absl::StatusOr<v1::ListCommentsResponse> CommentBoard::ListComments(
 }
 
 absl::StatusOr<v1::Comment> CommentBoard::SetLike(pqxx::connection& db,
-                                                  const std::string& client_id, int64_t comment_id,
+                                                  const Commenter& commenter, int64_t comment_id,
                                                   bool like) const {
   if (comment_id <= 0) return InvalidFieldError("comment_id", "must be a positive comment id");
+  const std::string& client_id = commenter.client_id;
   pqxx::work tx(db);
-  if (storage::BanStore(tx).InForce(client_id)) return BannedError();
+  storage::BanStore bans(tx);
+  if (bans.InForce(client_id) ||
+      (commenter.address && bans.AddressInForce(commenter.address->ToString()))) {
+    return BannedError();
+  }
   storage::CommentStore comments(tx);
   std::optional<storage::StoredComment> comment = comments.FindById(comment_id);
   if (!comment || comment->comment.state() != v1::COMMENT_STATE_APPROVED) {
     return absl::NotFoundError("no approved comment has this id");
   }
-  const bool changed =
-      like ? comments.AddLike(comment_id, client_id) : comments.RemoveLike(comment_id, client_id);
+  const std::string network =
+      commenter.address ? RateLimitNetwork(*commenter.address).ToString() : std::string();
+  if (like && !network.empty() && rules_.address_like_limit > 0) {
+    const storage::CommentStore::NetworkLikes likes =
+        comments.LockNetworkLikes(comment_id, client_id, network);
+    if (!likes.liked_by_client && likes.from_network >= rules_.address_like_limit) {
+      return WithErrorReason(
+          absl::ResourceExhaustedError(absl::StrCat("this comment has ",
+                                                    rules_.address_like_limit,
+                                                    " likes from your network address already")),
+          "ADDRESS_LIKE_LIMIT");
+    }
+  }
+  const bool changed = like ? comments.AddLike(comment_id, client_id, network)
+                            : comments.RemoveLike(comment_id, client_id);
   if (changed) comment = comments.FindById(comment_id);
   tx.commit();
   return std::move(comment->comment);

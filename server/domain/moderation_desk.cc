@@ -2,10 +2,12 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <optional>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/admin_auth.h"
+#include "server/domain/network_address.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
@@ -34,6 +36,27 @@ void CheckClientId(absl::string_view client_id, bool required, FieldViolations& 
       !text::IsValidUtf8(client_id) || text::HasControlCharacters(client_id, false)) {
     violations.Add("client_id", "must be a client id as ListModerationQueue shows it");
   }
+}
+
+// A ban's target: exactly one of a client id and an address range. Returns the range, if that is
+// the target and it is valid.
+std::optional<IpRange> CheckBanTarget(const std::string& client_id,
+                                      const std::string& address_range,
+                                      FieldViolations& violations) {
+  if (address_range.empty()) {
+    CheckClientId(client_id, true, violations);
+    return std::nullopt;
+  }
+  if (!client_id.empty()) {
+    violations.Add("address_range", "must be empty when client_id is set: one target per ban");
+    return std::nullopt;
+  }
+  absl::StatusOr<IpRange> range = ParseIpRange(address_range);
+  if (!range.ok()) {
+    violations.Add("address_range", std::string(range.status().message()));
+    return std::nullopt;
+  }
+  return *range;
 }
 
 v1::CommentState TargetState(v1::ModerationAction action) {
@@ -204,7 +227,8 @@ absl::StatusOr<v1::Ban> ModerationDesk::BanClient(pqxx::connection& db,
   if (!principal.ok()) return principal.status();
 
   FieldViolations violations;
-  CheckClientId(request.client_id(), true, violations);
+  const std::optional<IpRange> range =
+      CheckBanTarget(request.client_id(), request.address_range(), violations);
   const int64_t seconds = request.duration().seconds();
   if (seconds < 0 || request.duration().nanos() < 0) {
     violations.Add("duration", "must not be negative");
@@ -212,15 +236,18 @@ absl::StatusOr<v1::Ban> ModerationDesk::BanClient(pqxx::connection& db,
   CheckReason(request.reason(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
+  storage::BanStore bans(tx);
   v1::Ban ban =
-      storage::BanStore(tx).Upsert(request.client_id(), request.reason(), principal->name, seconds);
+      range ? bans.UpsertRange(range->ToString(), request.reason(), principal->name, seconds)
+            : bans.Upsert(request.client_id(), request.reason(), principal->name, seconds);
   v1::ModerationEvent event;
   event.set_actor(principal->name);
   event.set_action("BAN");
   event.set_client_id(request.client_id());
   event.set_reason(request.reason());
-  event.set_detail(seconds == 0 ? std::string("permanent")
-                                : absl::StrCat("for ", seconds, " seconds"));
+  event.set_detail(absl::StrCat(range ? absl::StrCat("range ", range->ToString(), "; ") : "",
+                                seconds == 0 ? std::string("permanent")
+                                             : absl::StrCat("for ", seconds, " seconds")));
   storage::ModerationEventStore(tx).Append(event);
   tx.commit();
   return ban;
@@ -261,18 +288,21 @@ absl::StatusOr<v1::LiftBanResponse> ModerationDesk::LiftBan(
   if (!principal.ok()) return principal.status();
 
   FieldViolations violations;
-  CheckClientId(request.client_id(), true, violations);
+  const std::optional<IpRange> range =
+      CheckBanTarget(request.client_id(), request.address_range(), violations);
   CheckReason(request.reason(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  if (!storage::BanStore(tx).Delete(request.client_id())) {
-    return absl::NotFoundError("this client has no ban");
+  storage::BanStore bans(tx);
+  if (range ? !bans.DeleteRange(range->ToString()) : !bans.Delete(request.client_id())) {
+    return absl::NotFoundError(range ? "this address range has no ban" : "this client has no ban");
   }
   v1::ModerationEvent event;
   event.set_actor(principal->name);
   event.set_action("LIFT_BAN");
   event.set_client_id(request.client_id());
   event.set_reason(request.reason());
+  if (range) event.set_detail(absl::StrCat("range ", range->ToString()));
   storage::ModerationEventStore(tx).Append(event);
   tx.commit();
   return v1::LiftBanResponse();

@@ -2,6 +2,7 @@
 
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
+#include "server/storage/client_registration_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/moderation_event_store.h"
 #include "server/storage/related_store.h"
@@ -20,6 +21,7 @@ void PrepareStatements(pqxx::connection& connection) {
   ViewStore::Prepare(connection);
   CommentStore::Prepare(connection);
   BanStore::Prepare(connection);
+  ClientRegistrationStore::Prepare(connection);
   TokenStore::Prepare(connection);
   ModerationEventStore::Prepare(connection);
 }

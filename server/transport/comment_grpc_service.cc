@@ -23,12 +23,14 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
   auto parsed = std::make_shared<v1::CreateCommentRequest>();
   absl::Status status = ParseRequestLeniently(*request, *parsed);
   if (!status.ok()) return FinishNow(context, status);
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   // request_id is required, and a rerun with it returns the first run's comment.
   return RunOnDatabase(context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-                       [this, parsed, client_id = ClientIdentity(*context)](
+                       [this, parsed, writer = *std::move(writer)](
                            pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
                          absl::StatusOr<v1::Comment> comment =
-                             board_.CreateComment(db, client_id, *parsed);
+                             board_.CreateComment(db, writer, *parsed);
                          if (!comment.ok()) return comment.status();
                          grpc::ByteBuffer buffer;
                          absl::Status serialized = SerializeResponse(*comment, buffer);
@@ -41,19 +43,25 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
 grpc::ServerUnaryReactor* CommentGrpcService::LikeComment(grpc::CallbackServerContext* context,
                                                           const v1::LikeCommentRequest* request,
                                                           v1::Comment* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunOnDatabase(
       context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-      [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
-          pqxx::connection& db) { return board_.SetLike(db, client_id, id, true); });
+      [this, id = request->comment_id(), writer = *std::move(writer)](pqxx::connection& db) {
+        return board_.SetLike(db, writer, id, true);
+      });
 }
 
 grpc::ServerUnaryReactor* CommentGrpcService::UnlikeComment(grpc::CallbackServerContext* context,
                                                             const v1::UnlikeCommentRequest* request,
                                                             v1::Comment* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunOnDatabase(
       context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-      [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
-          pqxx::connection& db) { return board_.SetLike(db, client_id, id, false); });
+      [this, id = request->comment_id(), writer = *std::move(writer)](pqxx::connection& db) {
+        return board_.SetLike(db, writer, id, false);
+      });
 }
 
 }  // namespace news
