@@ -163,9 +163,12 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
       stub->ListModerationQueue(AdminContext(connection).get(), request, &response);
   if (!status.ok()) return PrintStatus("ListModerationQueue", status);
   for (const auto& item : response.items()) {
-    std::printf("[%lld] on \"%s\" by %s (client %s), %s\n    %s\n",
+    std::printf("[%lld] on \"%s\" by %s (client %s%s), %s\n    %s\n",
                 static_cast<long long>(item.comment().id()), item.article_title().c_str(),
                 item.comment().author_name().c_str(), item.client_id().c_str(),
+                item.client_address().empty()
+                    ? ""
+                    : absl::StrCat(", address ", item.client_address()).c_str(),
                 FormatLocalTime(item.comment().create_time()).c_str(),
                 item.comment().body().c_str());
   }

@@ -251,6 +251,21 @@ TEST_F(AbuseResistanceTest, AddressBanStopsEveryIdAndEveryWriteFromTheRange) {
   ASSERT_TRUE(proxied_->Post("innocent", "198.51.100.200", "Bình luận để thích", &target).ok());
   ASSERT_TRUE(proxied_->Like("banned-before", "198.51.100.70", target.id()).ok());
 
+  // Moderators see where a comment came from, to ban that address or its range.
+  v1::ListModerationQueueRequest queue_request;
+  queue_request.set_state(v1::COMMENT_STATE_APPROVED);
+  queue_request.set_article_id(proxied_->article_id);
+  queue_request.set_page_size(200);
+  v1::ListModerationQueueResponse queue;
+  ASSERT_TRUE(proxied_->moderation
+                  ->ListModerationQueue(AdminContext(token).get(), queue_request, &queue)
+                  .ok());
+  std::string shown_address;
+  for (const v1::ModerationItem& item : queue.items()) {
+    if (item.comment().id() == target.id()) shown_address = item.client_address();
+  }
+  EXPECT_EQ(shown_address, "198.51.100.200");
+
   v1::BanClientRequest bad;
   bad.set_address_range("198.51.100.70/26");
   v1::Ban ban;

@@ -2,6 +2,7 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <map>
 #include <optional>
 #include <set>
 
@@ -117,9 +118,15 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
       storage::CommentStore(tx).ListQueue(state, request.article_id(), after, *page_size + 1);
   const bool more = static_cast<int>(entries.size()) > *page_size;
   if (more) entries.resize(*page_size);
+  std::vector<int64_t> ids;
+  for (const auto& entry : entries) ids.push_back(entry.stored.comment.id());
+  const std::map<int64_t, std::string> addresses = storage::CommentStore(tx).Addresses(ids);
   v1::ListModerationQueueResponse response;
   for (auto& entry : entries) {
     v1::ModerationItem* item = response.add_items();
+    if (const auto it = addresses.find(entry.stored.comment.id()); it != addresses.end()) {
+      item->set_client_address(it->second);
+    }
     *item->mutable_comment() = std::move(entry.stored.comment);
     item->set_client_id(std::move(entry.stored.client_id));
     item->set_article_title(std::move(entry.article_title));

@@ -143,6 +143,9 @@ void CommentStore::Prepare(pqxx::connection& connection) {
                      "WITH l AS (DELETE FROM comment_likes WHERE comment_id = $1 AND client_id = $2"
                      " RETURNING comment_id) UPDATE comments SET like_count = like_count - 1"
                      " WHERE id IN (SELECT comment_id FROM l) RETURNING id");
+  connection.prepare("comment_addresses",
+                     "SELECT comment_id, host(client_address) FROM comment_addresses"
+                     " WHERE comment_id = ANY($1::bigint[])");
   // 7304: the namespace of likes per network and comment (see 0030_address_limits.sql).
   connection.prepare("comment_like_network_lock",
                      "SELECT pg_advisory_xact_lock(7304, hashtext($2 || ' ' || $1::text))");
@@ -245,6 +248,16 @@ bool CommentStore::AddLike(int64_t comment_id, const std::string& client_id,
 
 bool CommentStore::RemoveLike(int64_t comment_id, const std::string& client_id) {
   return !tx_.exec_prepared("comment_like_remove", comment_id, client_id).empty();
+}
+
+std::map<int64_t, std::string> CommentStore::Addresses(const std::vector<int64_t>& comment_ids) {
+  std::map<int64_t, std::string> addresses;
+  if (comment_ids.empty()) return addresses;
+  const std::string array = absl::StrCat("{", absl::StrJoin(comment_ids, ","), "}");
+  for (const auto& row : tx_.exec_prepared("comment_addresses", array)) {
+    addresses[row[0].as<int64_t>()] = row[1].as<std::string>();
+  }
+  return addresses;
 }
 
 CommentStore::NetworkLikes CommentStore::LockNetworkLikes(int64_t comment_id,

@@ -7,6 +7,7 @@
 // database function, so that it is one round trip.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -135,6 +136,10 @@ class CommentStore {
   bool AddLike(int64_t comment_id, const std::string& client_id,
                const std::string& client_network);
   bool RemoveLike(int64_t comment_id, const std::string& client_id);
+
+  // The IP address each of `comment_ids` was posted from ("198.51.100.7", "2001:db8::1"), for
+  // the comments that have one recorded (db/migrations/0030_address_limits.sql).
+  std::map<int64_t, std::string> Addresses(const std::vector<int64_t>& comment_ids);
 
   // Serialises the likes of one network on one comment until the transaction ends, then returns
   // whether `client_id` already likes the comment and how many likes it has from `client_network`.
