@@ -250,6 +250,8 @@ TEST_F(AbuseResistanceTest, AddressBanStopsEveryIdAndEveryWriteFromTheRange) {
   v1::Comment target;
   ASSERT_TRUE(proxied_->Post("innocent", "198.51.100.200", "Bình luận để thích", &target).ok());
   ASSERT_TRUE(proxied_->Like("banned-before", "198.51.100.70", target.id()).ok());
+  v1::Comment own;
+  ASSERT_TRUE(proxied_->Post("banned-before", "198.51.100.70", "Ý kiến tôi sẽ sửa", &own).ok());
 
   // Moderators see where a comment came from, to ban that address or its range.
   v1::ListModerationQueueRequest queue_request;
@@ -295,6 +297,32 @@ TEST_F(AbuseResistanceTest, AddressBanStopsEveryIdAndEveryWriteFromTheRange) {
   status = proxied_->Like("banned-before", "198.51.100.70", target.id(), false);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   status = proxied_->Register("198.51.100.65");
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(status), "CLIENT_BANNED");
+  // Reports, edits and withdrawals are writes too, even with the comment's own edit token.
+  v1::ReportCommentRequest report;
+  report.set_comment_id(target.id());
+  report.set_reason(v1::REPORT_REASON_SPAM);
+  v1::ReportCommentResponse reported;
+  status = proxied_->comments->ReportComment(From("another-new-id", "198.51.100.90").get(), report,
+                                             &reported);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(status), "CLIENT_BANNED");
+  v1::UpdateCommentRequest update;
+  update.set_comment_id(own.id());
+  update.set_body("Tôi sửa từ trong dải bị cấm");
+  update.set_edit_token(own.edit_token());
+  v1::Comment updated;
+  status = proxied_->comments->UpdateComment(From("banned-before", "198.51.100.70").get(), update,
+                                             &updated);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ErrorReason(status), "CLIENT_BANNED");
+  v1::DeleteCommentRequest withdraw;
+  withdraw.set_comment_id(own.id());
+  withdraw.set_edit_token(own.edit_token());
+  google::protobuf::Empty empty;
+  status = proxied_->comments->DeleteComment(From("banned-before", "198.51.100.70").get(),
+                                             withdraw, &empty);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(ErrorReason(status), "CLIENT_BANNED");
   // Just outside the range.
