@@ -6,22 +6,27 @@
 #include <string>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
 #include "client-sample/display_text.h"
+#include "client-sample/client_commands.h"
 #include "news/v1/comment.grpc.pb.h"
 #include "news/v1/moderation.grpc.pb.h"
 
 namespace news::client {
 namespace {
 
-// An app makes one id per install and sends it on every call; the server falls back to the IP
-// address without it. NEWS_CLIENT_ID overrides the sample's fixed id.
+// An app sends one id per install on every call: the signed id `register` stored, else a fixed
+// made-up one (servers that require signed ids refuse it for writes). NEWS_CLIENT_ID overrides
+// both.
 std::string ClientId() {
   const char* id = std::getenv("NEWS_CLIENT_ID");
-  return id != nullptr && *id != '\0' ? id : "news-client-sample";
+  if (id != nullptr && *id != '\0') return id;
+  const std::string stored = StoredClientId();
+  return stored.empty() ? "news-client-sample" : stored;
 }
 
 std::unique_ptr<grpc::ClientContext> ReaderContext(const Connection& connection) {
@@ -228,9 +233,12 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
       stub->ListModerationQueue(NewAdminCallContext(connection).get(), request, &response);
   if (!status.ok()) return PrintStatus("ListModerationQueue", status);
   for (const auto& item : response.items()) {
-    std::printf("[%lld] on \"%s\" by %s (client %s), %s\n%s\n",
+    std::printf("[%lld] on \"%s\" by %s (client %s%s), %s\n%s\n",
                 static_cast<long long>(item.comment().id()), item.article_title().c_str(),
                 item.comment().author_name().c_str(), item.client_id().c_str(),
+                item.client_address().empty()
+                    ? ""
+                    : absl::StrCat(", address ", item.client_address()).c_str(),
                 FormatLocalTime(item.comment().create_time()).c_str(),
                 IndentLines(item.comment().body(), "    ").c_str());
     if (item.has_hold()) {
@@ -297,14 +305,22 @@ int RunBan(const Connection& connection, const CommandArgs& args) {
   const absl::StatusOr<int64_t> hours = args.IntOption("hours", 0);
   if (!hours.ok()) return PrintUsageError(hours.status());
   v1::BanClientRequest request;
-  request.set_client_id(args.positionals()[0]);
+  // Client ids as the queue shows them start with "id:" or "addr:"; anything else is an address
+  // or CIDR range.
+  const std::string& target = args.positionals()[0];
+  if (absl::StartsWith(target, "id:") || absl::StartsWith(target, "addr:")) {
+    request.set_client_id(target);
+  } else {
+    request.set_address_range(target);
+  }
   request.mutable_duration()->set_seconds(*hours * 3600);
   request.set_reason(args.Option("reason"));
   auto stub = v1::ModerationService::NewStub(connection.channel);
   v1::Ban ban;
   const grpc::Status status = stub->BanClient(NewAdminCallContext(connection).get(), request, &ban);
   if (!status.ok()) return PrintStatus("BanClient", status);
-  std::printf("banned %s %s\n", ban.client_id().c_str(),
+  std::printf("banned %s %s\n",
+              (ban.client_id().empty() ? ban.address_range() : ban.client_id()).c_str(),
               ban.has_expire_time()
                   ? absl::StrCat("until ", FormatLocalTime(ban.expire_time())).c_str()
                   : "permanently");
@@ -407,10 +423,10 @@ std::vector<Command> CommentCommands() {
       {"reject", "admin: reject pending comments", {"reason"}, {"IDS"}, RunReject},
       {"spam", "admin: mark pending comments as spam", {"reason"}, {"IDS"}, RunSpam},
       {"ban",
-       "admin: stop a client (id as the queue shows it) from commenting; --hours=0 is "
-       "permanent",
+       "admin: stop a client (id as the queue shows it) or an address range (198.51.100.0/24) "
+       "from commenting; --hours=0 is permanent",
        {"hours", "reason"},
-       {"CLIENT_ID"},
+       {"CLIENT_ID_OR_RANGE"},
        RunBan},
       {"feature", "admin: feature an approved comment", {}, {"COMMENT_ID"}, RunFeature},
       {"unfeature", "admin: stop featuring a comment", {}, {"COMMENT_ID"}, RunUnfeature},

@@ -14,6 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "client-sample/article_commands.h"
+#include "client-sample/client_commands.h"
 #include "client-sample/command.h"
 #include "client-sample/comment_commands.h"
 #include "client-sample/discovery_commands.h"
@@ -32,6 +33,7 @@ using CommandGroup = std::vector<Command> (*)();
 constexpr CommandGroup kCommandGroups[] = {
     ArticleCommands,
     CommentCommands,
+    ClientCommands,
     DiscoveryCommands,
     EditorialCommands,
     WordListCommands,

@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 #include <pqxx/pqxx>
 #include <thread>
 #include <utility>
@@ -360,6 +361,37 @@ TEST_F(NewsClientTest, WordListCommandsAndTheHoldInTheQueue) {
   EXPECT_TRUE(absl::StrContains(RunClient("words").output, "-- 0 terms --"));
   unsetenv("NEWS_ADMIN_TOKEN");
   unsetenv("NEWS_CLIENT_ID");
+}
+
+TEST_F(NewsClientTest, RegisterStoresOneSignedIdThatCommentsSend) {
+  const std::string file = ::testing::TempDir() + "news-client-id-register-test";
+  std::remove(file.c_str());
+  setenv("NEWS_CLIENT_ID_FILE", file.c_str(), 1);
+  const ClientRun first = RunClient("register");
+  const ClientRun second = RunClient("register");
+  pqxx::connection db(server_->database_url);
+  const int64_t article_id =
+      pqxx::nontransaction(db).exec1("SELECT min(id) FROM articles")[0].as<int64_t>();
+  const ClientRun comment =
+      RunClient(absl::StrCat("comment ", article_id, " \"Cảm ơn tác giả bài viết\""));
+  unsetenv("NEWS_CLIENT_ID_FILE");
+
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  std::string stored;
+  std::getline(std::ifstream(file), stored);
+  EXPECT_TRUE(absl::StartsWith(stored, "nc1.")) << stored;
+  EXPECT_TRUE(absl::StrContains(first.output, stored)) << first.output;
+  // Once per install: the second run shows the stored id and asks for no new one.
+  EXPECT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_TRUE(absl::StrContains(second.output, "already registered")) << second.output;
+  EXPECT_EQ(pqxx::nontransaction(db).exec1("SELECT count(*) FROM client_registrations")[0]
+                .as<int64_t>(),
+            1);
+  ASSERT_EQ(comment.exit_code, 0) << comment.output;
+  EXPECT_EQ(pqxx::nontransaction(db)
+                .exec1("SELECT client_id FROM comments ORDER BY id DESC LIMIT 1")[0]
+                .as<std::string>(),
+            "id:" + stored);
 }
 
 }  // namespace

@@ -90,7 +90,11 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       discovery_service_(discovery_catalog_, pool_, options.clock),
       comment_policy_(options.comment_rules),
       comment_board_(options.comment_rules, page_tokens_, comment_policy_),
-      comment_service_(comment_board_, pool_, write_pool_),
+      client_ids_(options.client_id_secret),
+      callers_(options.caller_rules, client_ids_),
+      client_registry_(client_ids_, options.client_registration_rules),
+      client_service_(client_registry_, callers_, write_pool_),
+      comment_service_(comment_board_, callers_, pool_, write_pool_),
       moderation_desk_(page_tokens_),
       word_list_desk_(page_tokens_, comment_policy_),
       moderation_service_(moderation_desk_, word_list_desk_, write_pool_),
@@ -148,6 +152,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->article_service_);
   builder.RegisterService(&server->discovery_service_);
   builder.RegisterService(&server->comment_service_);
+  builder.RegisterService(&server->client_service_);
   builder.RegisterService(&server->moderation_service_);
   builder.RegisterService(&server->editorial_service_);
   server->server_ = builder.BuildAndStart();

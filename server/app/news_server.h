@@ -22,6 +22,8 @@
 #include "server/app/view_flusher.h"
 #include "server/db/database_pool.h"
 #include "server/domain/article_catalog.h"
+#include "server/domain/client_ids.h"
+#include "server/domain/client_registry.h"
 #include "server/domain/comment_board.h"
 #include "server/domain/comment_policy.h"
 #include "server/domain/discovery_catalog.h"
@@ -32,6 +34,8 @@
 #include "server/domain/view_counter.h"
 #include "server/domain/word_list_desk.h"
 #include "server/transport/article_grpc_service.h"
+#include "server/transport/client_grpc_service.h"
+#include "server/transport/client_identity.h"
 #include "server/transport/comment_grpc_service.h"
 #include "server/transport/discovery_grpc_service.h"
 #include "server/transport/editorial_grpc_service.h"
@@ -81,6 +85,12 @@ struct ServerOptions {
   std::function<absl::Time()> clock = [] { return absl::Now(); };
   // Comment moderation mode and flood/duplicate limits (docs/comments.md).
   CommentRules comment_rules;
+  // Trusted proxies and whether writes need signed client ids; key of the signed client ids (the
+  // same on every instance); the per-address issuance limit (docs/comments.md, "Abuse
+  // resistance").
+  CallerRules caller_rules;
+  std::string client_id_secret = "news-backend-default-client-id-secret";
+  ClientRegistrationRules client_registration_rules;
   // In-memory caches of GetArticle by id and of first ListArticles pages
   // (server/domain/response_cache.h, docs/caching.md): at most this many entries each,
   // invalidated by the change log (ChangeLogFollower), each served for at most article_cache_ttl
@@ -146,6 +156,10 @@ class NewsServer {
   DiscoveryGrpcService discovery_service_;
   CommentPolicy comment_policy_;
   CommentBoard comment_board_;
+  ClientIdSigner client_ids_;
+  CallerIdentifier callers_;
+  ClientRegistry client_registry_;
+  ClientGrpcService client_service_;
   CommentGrpcService comment_service_;
   ModerationDesk moderation_desk_;
   WordListDesk word_list_desk_;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <vector>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -77,6 +78,29 @@ ABSL_FLAG(std::string, comment_edit_secret,
 ABSL_FLAG(int, comment_close_after_days, news::EnvOr("COMMENT_CLOSE_AFTER_DAYS", 0),
           "comments close on articles published more than this many days ago; 0: never "
           "(env COMMENT_CLOSE_AFTER_DAYS)");
+ABSL_FLAG(int, comment_address_flood_limit, news::EnvOr("COMMENT_ADDRESS_FLOOD_LIMIT", 30),
+          "comments per minute from one network address (an IPv4 address, an IPv6 /64), whatever "
+          "client ids it uses; also turns on the duplicate rule per address; 0 turns both off "
+          "(env COMMENT_ADDRESS_FLOOD_LIMIT)");
+ABSL_FLAG(int, like_address_limit, news::EnvOr("LIKE_ADDRESS_LIMIT", 20),
+          "likes one comment may get from one network address; 0 is no limit "
+          "(env LIKE_ADDRESS_LIMIT)");
+ABSL_FLAG(std::string, trusted_proxies, news::EnvOr("TRUSTED_PROXIES", ""),
+          "comma-separated CIDR ranges of your reverse proxies / load balancers; only calls from "
+          "them have the client address read from --proxy_header (env TRUSTED_PROXIES)");
+ABSL_FLAG(std::string, proxy_header, news::EnvOr("PROXY_HEADER", "x-forwarded-for"),
+          "x-forwarded-for or forwarded: where trusted proxies report the client address "
+          "(env PROXY_HEADER)");
+ABSL_FLAG(std::string, client_id_secret,
+          news::EnvOr("CLIENT_ID_SECRET", "news-backend-default-client-id-secret"),
+          "key that signs client ids from ClientService.RegisterClient; the same on all instances "
+          "(env CLIENT_ID_SECRET)");
+ABSL_FLAG(int, client_registration_limit, news::EnvOr("CLIENT_REGISTRATION_LIMIT", 20),
+          "client ids issued per hour to one network address; 0 is no limit "
+          "(env CLIENT_REGISTRATION_LIMIT)");
+ABSL_FLAG(bool, require_signed_client_id, news::EnvOr("REQUIRE_SIGNED_CLIENT_ID", 0) != 0,
+          "comment writes (create, like, unlike, report, edit, withdraw) need a client id from "
+          "RegisterClient (env REQUIRE_SIGNED_CLIENT_ID=1)");
 ABSL_FLAG(int, view_flush_seconds, news::EnvOr("VIEW_FLUSH_SECONDS", 5),
           "how often counted views and visits are written to the database; view counts lag by "
           "at most this (env VIEW_FLUSH_SECONDS)");
@@ -129,6 +153,16 @@ int main(int argc, char** argv) {
                  std::string(comment_moderation.status().message()).c_str());
     return 2;
   }
+  absl::StatusOr<std::vector<news::IpRange>> trusted_proxies =
+      news::ParseIpRangeList(absl::GetFlag(FLAGS_trusted_proxies));
+  absl::StatusOr<news::ProxyHeader> proxy_header =
+      news::ParseProxyHeader(absl::GetFlag(FLAGS_proxy_header));
+  for (const absl::Status& status : {trusted_proxies.status(), proxy_header.status()}) {
+    if (!status.ok()) {
+      std::fprintf(stderr, "news-server: %s\n", std::string(status.message()).c_str());
+      return 2;
+    }
+  }
 
   // Block the shutdown signals in every thread; this thread waits for them below.
   sigset_t signals;
@@ -176,6 +210,13 @@ int main(int argc, char** argv) {
   options.comment_rules.edit_token_secret = absl::GetFlag(FLAGS_comment_edit_secret);
   options.comment_rules.close_after =
       absl::Hours(24) * std::max(0, absl::GetFlag(FLAGS_comment_close_after_days));
+  options.comment_rules.address_flood_limit = absl::GetFlag(FLAGS_comment_address_flood_limit);
+  options.comment_rules.address_like_limit = absl::GetFlag(FLAGS_like_address_limit);
+  options.caller_rules.trusted_proxies = *std::move(trusted_proxies);
+  options.caller_rules.proxy_header = *proxy_header;
+  options.caller_rules.require_signed_client_id = absl::GetFlag(FLAGS_require_signed_client_id);
+  options.client_id_secret = absl::GetFlag(FLAGS_client_id_secret);
+  options.client_registration_rules.limit = absl::GetFlag(FLAGS_client_registration_limit);
   auto server = news::NewsServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "news-server: %s\n", std::string(server.status().message()).c_str());

@@ -106,6 +106,14 @@ void AppendReaderEvent(pqxx::transaction_base& tx, const std::string& actor_clie
   storage::ModerationEventStore(tx).Append(event);
 }
 
+// Whether the commenter's client id or address has a ban in force: every write on the board
+// checks both.
+bool Banned(pqxx::transaction_base& tx, const Commenter& commenter) {
+  storage::BanStore bans(tx);
+  return bans.InForce(commenter.client_id) ||
+         (commenter.address && bans.AddressInForce(commenter.address->ToString()));
+}
+
 absl::Status EditTokenError() {
   return WithErrorReason(absl::PermissionDeniedError("edit_token is not the token of this comment"),
                          "INVALID_EDIT_TOKEN");
@@ -121,17 +129,17 @@ absl::StatusOr<CommentModeration> ParseCommentModeration(absl::string_view name)
 }
 
 absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
-    pqxx::connection& db, const std::string& client_id,
+    pqxx::connection& db, const Commenter& commenter,
     const v1::CreateCommentRequest& request) const {
   absl::StatusOr<CommentText> text = ValidateCreate(request);
   if (!text.ok()) return text.status();
-  absl::StatusOr<Screening> screening = PolicyState(db, client_id, *text);
+  absl::StatusOr<Screening> screening = PolicyState(db, commenter.client_id, *text);
   if (!screening.ok()) return screening.status();
 
   storage::NewComment comment;
   comment.article_id = request.article_id();
   comment.parent_id = request.parent_id();
-  comment.client_id = client_id;
+  comment.client_id = commenter.client_id;
   comment.request_id = request.request_id();
   comment.author_name = text->author_name;
   comment.body = text->body;
@@ -140,6 +148,11 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
   comment.duplicate_window_seconds = ToSeconds(rules_.duplicate_window);
   comment.flood_limit = rules_.flood_limit;
   comment.flood_window_seconds = ToSeconds(rules_.flood_window);
+  if (commenter.address) {
+    comment.client_address = commenter.address->ToString();
+    comment.client_network = RateLimitNetwork(*commenter.address).ToString();
+    comment.address_flood_limit = rules_.address_flood_limit;
+  }
   if (rules_.close_after > absl::ZeroDuration()) {
     // Closing by age costs one more read, only when it is configured. A retry of a request
     // accepted before the article aged out still gets its comment, as create_comment() answers
@@ -150,7 +163,8 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
     if (settings &&
         absl::FromUnixMicros(settings->publish_time_micros) + rules_.close_after < absl::Now()) {
       std::optional<storage::StoredComment> earlier =
-          storage::CommentStore(autocommit).FindByRequest(client_id, request.request_id());
+          storage::CommentStore(autocommit).FindByRequest(commenter.client_id,
+                                                          request.request_id());
       if (!earlier) return CommentsClosedError();
       return ForAuthor(*std::move(earlier));
     }
@@ -183,6 +197,17 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
                                        absl::FormatDuration(rules_.flood_window)),
                           wait),
           "COMMENT_RATE_LIMITED");
+    }
+    case storage::CreateOutcome::kAddressRateLimited: {
+      const absl::Duration wait =
+          std::max(absl::Seconds(1), absl::FromUnixMicros(result.flood_oldest_micros) +
+                                         rules_.flood_window - absl::Now());
+      return WithErrorReason(
+          RetryLaterError(absl::StrCat("at most ", rules_.address_flood_limit,
+                                       " comments per ", absl::FormatDuration(rules_.flood_window),
+                                       " from one network address"),
+                          wait),
+          "ADDRESS_RATE_LIMITED");
     }
     case storage::CreateOutcome::kConflict:
       return absl::AbortedError("the comment changed concurrently; retry");
@@ -253,25 +278,39 @@ absl::StatusOr<v1::ListCommentsResponse> CommentBoard::ListComments(
 }
 
 absl::StatusOr<v1::Comment> CommentBoard::SetLike(pqxx::connection& db,
-                                                  const std::string& client_id, int64_t comment_id,
+                                                  const Commenter& commenter, int64_t comment_id,
                                                   bool like) const {
   if (comment_id <= 0) return InvalidFieldError("comment_id", "must be a positive comment id");
+  const std::string& client_id = commenter.client_id;
   pqxx::work tx(db);
-  if (storage::BanStore(tx).InForce(client_id)) return BannedError();
+  if (Banned(tx, commenter)) return BannedError();
   storage::CommentStore comments(tx);
   std::optional<storage::StoredComment> comment = comments.FindById(comment_id);
   if (!comment || comment->comment.state() != v1::COMMENT_STATE_APPROVED) {
     return absl::NotFoundError("no approved comment has this id");
   }
-  const bool changed =
-      like ? comments.AddLike(comment_id, client_id) : comments.RemoveLike(comment_id, client_id);
+  const std::string network =
+      commenter.address ? RateLimitNetwork(*commenter.address).ToString() : std::string();
+  if (like && !network.empty() && rules_.address_like_limit > 0) {
+    const storage::CommentStore::NetworkLikes likes =
+        comments.LockNetworkLikes(comment_id, client_id, network);
+    if (!likes.liked_by_client && likes.from_network >= rules_.address_like_limit) {
+      return WithErrorReason(
+          absl::ResourceExhaustedError(absl::StrCat("this comment has ",
+                                                    rules_.address_like_limit,
+                                                    " likes from your network address already")),
+          "ADDRESS_LIKE_LIMIT");
+    }
+  }
+  const bool changed = like ? comments.AddLike(comment_id, client_id, network)
+                            : comments.RemoveLike(comment_id, client_id);
   if (changed) comment = comments.FindById(comment_id);
   tx.commit();
   return std::move(comment->comment);
 }
 
 absl::StatusOr<v1::ReportCommentResponse> CommentBoard::ReportComment(
-    pqxx::connection& db, const std::string& client_id,
+    pqxx::connection& db, const Commenter& commenter,
     const v1::ReportCommentRequest& request) const {
   FieldViolations violations;
   if (request.comment_id() <= 0) violations.Add("comment_id", "must be a positive comment id");
@@ -281,8 +320,9 @@ absl::StatusOr<v1::ReportCommentResponse> CommentBoard::ReportComment(
   const std::string note = CheckReportNote(request.note(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
+  const std::string& client_id = commenter.client_id;
   pqxx::work tx(db);
-  if (storage::BanStore(tx).InForce(client_id)) return BannedError();
+  if (Banned(tx, commenter)) return BannedError();
   storage::CommentStore comments(tx);
   // The row lock orders concurrent reports, so exactly one of them crosses the threshold.
   std::optional<storage::StoredComment> comment = comments.FindByIdForUpdate(request.comment_id());
@@ -307,7 +347,7 @@ absl::StatusOr<v1::ReportCommentResponse> CommentBoard::ReportComment(
 }
 
 absl::StatusOr<v1::Comment> CommentBoard::UpdateComment(
-    pqxx::connection& db, const std::string& client_id,
+    pqxx::connection& db, const Commenter& commenter,
     const v1::UpdateCommentRequest& request) const {
   FieldViolations violations;
   if (request.comment_id() <= 0) violations.Add("comment_id", "must be a positive comment id");
@@ -316,12 +356,13 @@ absl::StatusOr<v1::Comment> CommentBoard::UpdateComment(
   if (request.edit_token().empty()) return EditTokenError();
   // Screened before the transaction, as the policy reads on the connection. Only the body is
   // new: the author name was screened when the comment was created.
+  const std::string& client_id = commenter.client_id;
   absl::StatusOr<Screening> screening = PolicyState(db, client_id, CommentText{"", body});
   if (!screening.ok()) return screening.status();
 
   pqxx::work tx(db);
   absl::StatusOr<storage::StoredComment> own =
-      LockOwnComment(tx, client_id, request.comment_id(), request.edit_token());
+      LockOwnComment(tx, commenter, request.comment_id(), request.edit_token());
   if (!own.ok()) return own.status();
   const v1::CommentState state = own->comment.state();
   if (state != v1::COMMENT_STATE_APPROVED && state != v1::COMMENT_STATE_PENDING) {
@@ -357,15 +398,16 @@ absl::StatusOr<v1::Comment> CommentBoard::UpdateComment(
   return std::move(edited->comment);
 }
 
-absl::Status CommentBoard::DeleteComment(pqxx::connection& db, const std::string& client_id,
+absl::Status CommentBoard::DeleteComment(pqxx::connection& db, const Commenter& commenter,
                                          const v1::DeleteCommentRequest& request) const {
+  const std::string& client_id = commenter.client_id;
   if (request.comment_id() <= 0) {
     return InvalidFieldError("comment_id", "must be a positive comment id");
   }
   if (request.edit_token().empty()) return EditTokenError();
   pqxx::work tx(db);
   absl::StatusOr<storage::StoredComment> own =
-      LockOwnComment(tx, client_id, request.comment_id(), request.edit_token());
+      LockOwnComment(tx, commenter, request.comment_id(), request.edit_token());
   if (!own.ok()) return own.status();
   const v1::CommentState state = own->comment.state();
   if (state == v1::COMMENT_STATE_DELETED) return absl::OkStatus();
@@ -410,9 +452,9 @@ std::string CommentBoard::EditToken(int64_t comment_id, const std::string& clien
 }
 
 absl::StatusOr<storage::StoredComment> CommentBoard::LockOwnComment(
-    pqxx::work& tx, const std::string& client_id, int64_t comment_id,
+    pqxx::work& tx, const Commenter& commenter, int64_t comment_id,
     const std::string& edit_token) const {
-  if (storage::BanStore(tx).InForce(client_id)) return BannedError();
+  if (Banned(tx, commenter)) return BannedError();
   std::optional<storage::StoredComment> comment =
       storage::CommentStore(tx).FindByIdForUpdate(comment_id);
   if (!comment) return absl::NotFoundError("no comment has this id");
@@ -422,7 +464,8 @@ absl::StatusOr<storage::StoredComment> CommentBoard::LockOwnComment(
     return EditTokenError();
   }
   // The token may travel to another install; the author's ban still holds.
-  if (comment->client_id != client_id && storage::BanStore(tx).InForce(comment->client_id)) {
+  if (comment->client_id != commenter.client_id &&
+      storage::BanStore(tx).InForce(comment->client_id)) {
     return BannedError();
   }
   return *std::move(comment);

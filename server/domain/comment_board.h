@@ -6,6 +6,7 @@
 // database pool worker. Rules and their reasons: docs/comments.md.
 
 #include <cstdint>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 
@@ -14,6 +15,7 @@
 #include "absl/time/time.h"
 #include "news/v1/comment.pb.h"
 #include "server/domain/comment_validation.h"
+#include "server/domain/network_address.h"
 #include "server/domain/pagination.h"
 #include "server/storage/comment_store.h"
 
@@ -51,6 +53,19 @@ struct CommentRules {
   std::string edit_token_secret = "news-backend-default-comment-edit-secret";
   // Comments close on articles published longer ago than this; zero: never.
   absl::Duration close_after = absl::ZeroDuration();
+  // Per network (an IPv4 address, an IPv6 /64; see RateLimitNetwork), whatever client ids it
+  // uses: at most `address_flood_limit` comments per `flood_window`, and the duplicate rule on
+  // the network's comments; 0 turns both off. At most `address_like_limit` likes on one comment;
+  // 0 is no limit. Off here (tests post from one loopback address); news-server turns them on.
+  int address_flood_limit = 0;
+  int address_like_limit = 0;
+};
+
+// Who writes on the board: the client identity (see ClientIdentity) and, when the call came
+// over IP, the caller's address (the trusted proxy's report of it behind a proxy).
+struct Commenter {
+  std::string client_id;
+  std::optional<IpAddress> address;
 };
 
 class CommentPolicy;
@@ -66,10 +81,10 @@ class CommentBoard {
                const CommentPolicy& policy)
       : rules_(rules), tokens_(tokens), policy_(policy) {}
 
-  // Posts a comment for `client_id` (see CommentService.CreateComment for the error codes).
+  // Posts a comment for `commenter` (see CommentService.CreateComment for the error codes).
   // A request_id seen before for this client returns that comment, whatever the other fields.
   // The comment carries its edit_token, the same for every retry.
-  absl::StatusOr<v1::Comment> CreateComment(pqxx::connection& db, const std::string& client_id,
+  absl::StatusOr<v1::Comment> CreateComment(pqxx::connection& db, const Commenter& commenter,
                                             const v1::CreateCommentRequest& request) const;
 
   // One page of an article's readable threads. NotFound for an unknown article;
@@ -77,24 +92,27 @@ class CommentBoard {
   absl::StatusOr<v1::ListCommentsResponse> ListComments(
       pqxx::connection& db, const v1::ListCommentsRequest& request) const;
 
-  // Adds (`like`) or removes the like of `client_id`; repeating is a no-op. Returns the
-  // comment with its like count. PermissionDenied (reason CLIENT_BANNED) while the client has a
-  // ban in force, as for CreateComment; NotFound unless the comment is approved.
-  absl::StatusOr<v1::Comment> SetLike(pqxx::connection& db, const std::string& client_id,
+  // Adds (`like`) or removes the like of the commenter's client; repeating is a no-op. Returns
+  // the comment with its like count. PermissionDenied (reason CLIENT_BANNED) while the client or
+  // its address has a ban in force, as for CreateComment; NotFound unless the comment is
+  // approved; ResourceExhausted (reason ADDRESS_LIKE_LIMIT) for a new like when the comment has
+  // address_like_limit likes from the caller's network.
+  absl::StatusOr<v1::Comment> SetLike(pqxx::connection& db, const Commenter& commenter,
                                       int64_t comment_id, bool like) const;
 
-  // Records the report of `client_id`; hides the comment when it reaches the threshold (see
-  // CommentService.ReportComment for the rules and codes).
+  // Records the report of the commenter's client; hides the comment when it reaches the
+  // threshold (see CommentService.ReportComment for the rules and codes). PermissionDenied
+  // (CLIENT_BANNED) while the client or its address has a ban in force, as for every write.
   absl::StatusOr<v1::ReportCommentResponse> ReportComment(
-      pqxx::connection& db, const std::string& client_id,
+      pqxx::connection& db, const Commenter& commenter,
       const v1::ReportCommentRequest& request) const;
 
   // The author's edit (CommentService.UpdateComment). Returns the comment as changed.
-  absl::StatusOr<v1::Comment> UpdateComment(pqxx::connection& db, const std::string& client_id,
+  absl::StatusOr<v1::Comment> UpdateComment(pqxx::connection& db, const Commenter& commenter,
                                             const v1::UpdateCommentRequest& request) const;
 
   // The author's withdrawal (CommentService.DeleteComment).
-  absl::Status DeleteComment(pqxx::connection& db, const std::string& client_id,
+  absl::Status DeleteComment(pqxx::connection& db, const Commenter& commenter,
                              const v1::DeleteCommentRequest& request) const;
 
  private:
@@ -114,10 +132,10 @@ class CommentBoard {
   std::string EditToken(int64_t comment_id, const std::string& client_id,
                         const std::string& request_id) const;
 
-  // The comment `comment_id`, locked, when `edit_token` is its token and `client_id` has no
-  // ban; PermissionDenied otherwise, NotFound for an unknown comment.
+  // The comment `comment_id`, locked, when `edit_token` is its token and the commenter's client
+  // and address have no ban; PermissionDenied otherwise, NotFound for an unknown comment.
   absl::StatusOr<storage::StoredComment> LockOwnComment(pqxx::work& tx,
-                                                        const std::string& client_id,
+                                                        const Commenter& commenter,
                                                         int64_t comment_id,
                                                         const std::string& edit_token) const;
 

@@ -2,12 +2,15 @@
 
 #include <google/protobuf/util/time_util.h>
 
+#include <map>
+#include <optional>
 #include <set>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/admin_auth.h"
+#include "server/domain/network_address.h"
 #include "server/domain/status_details.h"
 #include "server/storage/article_store.h"
 #include "server/storage/ban_store.h"
@@ -39,7 +42,7 @@ void CheckClientId(absl::string_view client_id, bool required, FieldViolations& 
   }
 }
 
-// The ban fields shared by BanClient and RemoveClientComments.
+// The ban fields of RemoveClientComments (a client id ban).
 void CheckBan(const std::string& client_id, const google::protobuf::Duration& duration,
               absl::string_view reason, FieldViolations& violations) {
   CheckClientId(client_id, true, violations);
@@ -47,6 +50,27 @@ void CheckBan(const std::string& client_id, const google::protobuf::Duration& du
     violations.Add("duration", "must not be negative");
   }
   CheckReason(reason, violations);
+}
+
+// A ban's target: exactly one of a client id and an address range. Returns the range, if that is
+// the target and it is valid.
+std::optional<IpRange> CheckBanTarget(const std::string& client_id,
+                                      const std::string& address_range,
+                                      FieldViolations& violations) {
+  if (address_range.empty()) {
+    CheckClientId(client_id, true, violations);
+    return std::nullopt;
+  }
+  if (!client_id.empty()) {
+    violations.Add("address_range", "must be empty when client_id is set: one target per ban");
+    return std::nullopt;
+  }
+  absl::StatusOr<IpRange> range = ParseIpRange(address_range);
+  if (!range.ok()) {
+    violations.Add("address_range", std::string(range.status().message()));
+    return std::nullopt;
+  }
+  return *range;
 }
 
 v1::CommentState TargetState(v1::ModerationAction action) {
@@ -130,9 +154,15 @@ absl::StatusOr<v1::ListModerationQueueResponse> ModerationDesk::ListQueue(
       storage::CommentStore(tx).ListQueue(filter, order, after, *page_size + 1);
   const bool more = static_cast<int>(entries.size()) > *page_size;
   if (more) entries.resize(*page_size);
+  std::vector<int64_t> ids;
+  for (const auto& entry : entries) ids.push_back(entry.stored.comment.id());
+  const std::map<int64_t, std::string> addresses = storage::CommentStore(tx).Addresses(ids);
   v1::ListModerationQueueResponse response;
   for (auto& entry : entries) {
     v1::ModerationItem* item = response.add_items();
+    if (const auto it = addresses.find(entry.stored.comment.id()); it != addresses.end()) {
+      item->set_client_address(it->second);
+    }
     *item->mutable_comment() = std::move(entry.stored.comment);
     item->set_client_id(std::move(entry.stored.client_id));
     item->set_article_title(std::move(entry.article_title));
@@ -246,26 +276,35 @@ absl::StatusOr<v1::Ban> ModerationDesk::BanClient(pqxx::connection& db,
   if (!principal.ok()) return principal.status();
 
   FieldViolations violations;
-  CheckBan(request.client_id(), request.duration(), request.reason(), violations);
+  const std::optional<IpRange> range =
+      CheckBanTarget(request.client_id(), request.address_range(), violations);
+  const int64_t seconds = request.duration().seconds();
+  if (seconds < 0 || request.duration().nanos() < 0) {
+    violations.Add("duration", "must not be negative");
+  }
+  CheckReason(request.reason(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  v1::Ban ban = WriteBan(tx, principal->name, request.client_id(), request.duration().seconds(),
-                         request.reason());
+  v1::Ban ban =
+      WriteBan(tx, principal->name, request.client_id(), range, seconds, request.reason());
   tx.commit();
   return ban;
 }
 
 v1::Ban ModerationDesk::WriteBan(pqxx::transaction_base& tx, const std::string& actor,
-                                 const std::string& client_id, int64_t seconds,
-                                 const std::string& reason) const {
-  v1::Ban ban = storage::BanStore(tx).Upsert(client_id, reason, actor, seconds);
+                                 const std::string& client_id, const std::optional<IpRange>& range,
+                                 int64_t seconds, const std::string& reason) const {
+  storage::BanStore bans(tx);
+  v1::Ban ban = range ? bans.UpsertRange(range->ToString(), reason, actor, seconds)
+                      : bans.Upsert(client_id, reason, actor, seconds);
   v1::ModerationEvent event;
   event.set_actor(actor);
   event.set_action("BAN");
   event.set_client_id(client_id);
   event.set_reason(reason);
-  event.set_detail(seconds == 0 ? std::string("permanent")
-                                : absl::StrCat("for ", seconds, " seconds"));
+  event.set_detail(absl::StrCat(range ? absl::StrCat("range ", range->ToString(), "; ") : "",
+                                seconds == 0 ? std::string("permanent")
+                                             : absl::StrCat("for ", seconds, " seconds")));
   storage::ModerationEventStore(tx).Append(event);
   return ban;
 }
@@ -305,18 +344,21 @@ absl::StatusOr<v1::LiftBanResponse> ModerationDesk::LiftBan(
   if (!principal.ok()) return principal.status();
 
   FieldViolations violations;
-  CheckClientId(request.client_id(), true, violations);
+  const std::optional<IpRange> range =
+      CheckBanTarget(request.client_id(), request.address_range(), violations);
   CheckReason(request.reason(), violations);
   if (!violations.empty()) return violations.ToStatus();
 
-  if (!storage::BanStore(tx).Delete(request.client_id())) {
-    return absl::NotFoundError("this client has no ban");
+  storage::BanStore bans(tx);
+  if (range ? !bans.DeleteRange(range->ToString()) : !bans.Delete(request.client_id())) {
+    return absl::NotFoundError(range ? "this address range has no ban" : "this client has no ban");
   }
   v1::ModerationEvent event;
   event.set_actor(principal->name);
   event.set_action("LIFT_BAN");
   event.set_client_id(request.client_id());
   event.set_reason(request.reason());
+  if (range) event.set_detail(absl::StrCat("range ", range->ToString()));
   storage::ModerationEventStore(tx).Append(event);
   tx.commit();
   return v1::LiftBanResponse();
@@ -443,7 +485,8 @@ absl::StatusOr<v1::RemoveClientCommentsResponse> ModerationDesk::RemoveClientCom
     if (!violations.empty()) return violations.ToStatus();
     // The ban commits first, so the client cannot add comments after the list below is read.
     *response.mutable_ban() =
-        WriteBan(tx, actor, request.client_id(), request.duration().seconds(), request.reason());
+        WriteBan(tx, actor, request.client_id(), std::nullopt, request.duration().seconds(),
+                 request.reason());
     tx.commit();
   }
   {

@@ -6,11 +6,13 @@
 // PermissionDenied before looking at the request; every change is written to the audit log in
 // the transaction that makes it. Plain C++; methods run on a database pool worker.
 
+#include <optional>
 #include <pqxx/pqxx>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "news/v1/moderation.pb.h"
+#include "server/domain/network_address.h"
 #include "server/domain/pagination.h"
 
 namespace news {
@@ -74,9 +76,11 @@ class ModerationDesk {
       const v1::RemoveClientCommentsRequest& request) const;
 
  private:
-  // Writes the ban and its audit event in `tx` (validated input).
+  // Writes the ban and its audit event in `tx` (validated input): of `range` when set, else of
+  // `client_id`.
   v1::Ban WriteBan(pqxx::transaction_base& tx, const std::string& actor,
-                   const std::string& client_id, int64_t seconds, const std::string& reason) const;
+                   const std::string& client_id, const std::optional<IpRange>& range,
+                   int64_t seconds, const std::string& reason) const;
 
   // One item of ModerateComments, in its own transaction.
   v1::ModerationResult ModerateOne(pqxx::connection& db, int64_t comment_id,

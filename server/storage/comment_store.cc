@@ -110,6 +110,7 @@ constexpr std::pair<absl::string_view, CreateOutcome> kCreateOutcomes[] = {
     {"bad_parent", CreateOutcome::kBadParent},
     {"duplicate", CreateOutcome::kDuplicate},
     {"rate_limited", CreateOutcome::kRateLimited},
+    {"address_rate_limited", CreateOutcome::kAddressRateLimited},
     {"conflict", CreateOutcome::kConflict},
 };
 
@@ -152,7 +153,8 @@ void CommentStore::Prepare(pqxx::connection& connection) {
       absl::StrCat("SELECT r.outcome, coalesce((extract(epoch FROM r.flood_oldest) * 1000000)"
                    "::bigint, 0), ",
                    kCommentColumns,
-                   " FROM create_comment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) r,"
+                   " FROM create_comment_from_address($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
+                   " $11, nullif($12, '')::inet, nullif($13, '')::cidr, $14) r,"
                    " LATERAL (SELECT (r.comment).*) c"));
   connection.prepare("comment_by_request",
                      absl::StrCat("SELECT ", kCommentColumns,
@@ -204,14 +206,25 @@ void CommentStore::Prepare(pqxx::connection& connection) {
   connection.prepare("comment_queue_newest", QueueQuery("c.create_time", time_position, "DESC"));
   connection.prepare("comment_queue_most_reported", QueueQuery("c.report_count", "$5", "DESC"));
   connection.prepare("comment_like_add",
-                     "WITH l AS (INSERT INTO comment_likes (comment_id, client_id) VALUES ($1, $2)"
-                     " ON CONFLICT DO NOTHING RETURNING comment_id)"
+                     "WITH l AS (INSERT INTO comment_likes (comment_id, client_id, client_network)"
+                     " VALUES ($1, $2, nullif($3, '')::cidr) ON CONFLICT DO NOTHING"
+                     " RETURNING comment_id)"
                      " UPDATE comments SET like_count = like_count + 1"
                      " WHERE id IN (SELECT comment_id FROM l) RETURNING id");
   connection.prepare("comment_like_remove",
                      "WITH l AS (DELETE FROM comment_likes WHERE comment_id = $1 AND client_id = $2"
                      " RETURNING comment_id) UPDATE comments SET like_count = like_count - 1"
                      " WHERE id IN (SELECT comment_id FROM l) RETURNING id");
+  connection.prepare("comment_addresses",
+                     "SELECT comment_id, host(client_address) FROM comment_addresses"
+                     " WHERE comment_id = ANY($1::bigint[])");
+  // 7304: the namespace of likes per network and comment (see 0030_address_limits.sql).
+  connection.prepare("comment_like_network_lock",
+                     "SELECT pg_advisory_xact_lock(7304, hashtext($2 || ' ' || $1::text))");
+  connection.prepare("comment_like_network_count",
+                     "SELECT coalesce(bool_or(client_id = $2), false),"
+                     " count(*) FILTER (WHERE client_network = $3::cidr) FROM comment_likes"
+                     " WHERE comment_id = $1 AND (client_id = $2 OR client_network = $3::cidr)");
 }
 
 std::optional<StoredComment> CommentStore::FindById(int64_t id) {
@@ -232,12 +245,13 @@ CreateResult CommentStore::Create(const NewComment& comment) {
       "comment_create", comment.client_id, comment.request_id, comment.article_id,
       comment.parent_id, comment.author_name, comment.body, comment.duplicate_key,
       CommentStateName(comment.state), comment.duplicate_window_seconds, comment.flood_limit,
-      comment.flood_window_seconds);
+      comment.flood_window_seconds, comment.client_address, comment.client_network,
+      comment.address_flood_limit);
   const std::string outcome = row[0].as<std::string>();
   const auto known = std::find_if(std::begin(kCreateOutcomes), std::end(kCreateOutcomes),
                                   [&outcome](const auto& entry) { return entry.first == outcome; });
   if (known == std::end(kCreateOutcomes)) {
-    throw std::runtime_error(absl::StrCat("create_comment() returned outcome '", outcome, "'"));
+    throw std::runtime_error(absl::StrCat("create_comment_from_address() returned outcome '", outcome, "'"));
   }
   CreateResult result;
   result.outcome = known->second;
@@ -357,12 +371,32 @@ int64_t CommentStore::CountPending() {
   return tx_.exec1("SELECT count(*) FROM comments WHERE state = 'pending'")[0].as<int64_t>();
 }
 
-bool CommentStore::AddLike(int64_t comment_id, const std::string& client_id) {
-  return !tx_.exec_prepared("comment_like_add", comment_id, client_id).empty();
+bool CommentStore::AddLike(int64_t comment_id, const std::string& client_id,
+                           const std::string& client_network) {
+  return !tx_.exec_prepared("comment_like_add", comment_id, client_id, client_network).empty();
 }
 
 bool CommentStore::RemoveLike(int64_t comment_id, const std::string& client_id) {
   return !tx_.exec_prepared("comment_like_remove", comment_id, client_id).empty();
+}
+
+std::map<int64_t, std::string> CommentStore::Addresses(const std::vector<int64_t>& comment_ids) {
+  std::map<int64_t, std::string> addresses;
+  if (comment_ids.empty()) return addresses;
+  const std::string array = absl::StrCat("{", absl::StrJoin(comment_ids, ","), "}");
+  for (const auto& row : tx_.exec_prepared("comment_addresses", array)) {
+    addresses[row[0].as<int64_t>()] = row[1].as<std::string>();
+  }
+  return addresses;
+}
+
+CommentStore::NetworkLikes CommentStore::LockNetworkLikes(int64_t comment_id,
+                                                         const std::string& client_id,
+                                                         const std::string& client_network) {
+  tx_.exec_prepared("comment_like_network_lock", comment_id, client_network);
+  const pqxx::row row =
+      tx_.exec_prepared1("comment_like_network_count", comment_id, client_id, client_network);
+  return NetworkLikes{row[0].as<bool>(), row[1].as<int64_t>()};
 }
 
 }  // namespace news::storage

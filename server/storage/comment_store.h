@@ -7,6 +7,7 @@
 // database function, so that it is one round trip.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <pqxx/pqxx>
 #include <string>
@@ -48,6 +49,13 @@ struct NewComment {
   int64_t duplicate_window_seconds = 0;
   int flood_limit = 0;
   int64_t flood_window_seconds = 0;
+  // The caller's IP address ("198.51.100.7") and its rate-limit network ("198.51.100.7/32",
+  // "2001:db8:1:2::/64"); both empty when the caller has none, which skips the per-network rules.
+  std::string client_address;
+  std::string client_network;
+  // Comments per network per flood window; 0 turns the per-network flood and duplicate rules off
+  // (an address ban still applies).
+  int address_flood_limit = 0;
 };
 
 // What CommentStore::Create decided; see db/migrations/0005_create_comment.sql.
@@ -60,6 +68,7 @@ enum class CreateOutcome {
   kBadParent,
   kDuplicate,
   kRateLimited,
+  kAddressRateLimited,  // the caller's network reached address_flood_limit
   kConflict,  // the request_id was taken and is gone again
 };
 
@@ -67,7 +76,7 @@ struct CreateResult {
   CreateOutcome outcome = CreateOutcome::kConflict;
   // Set for kCreated and kRepeated.
   std::optional<StoredComment> comment;
-  // kRateLimited: create time of the oldest comment in the flood window (microseconds since the
+  // kRateLimited, kAddressRateLimited: create time of the oldest comment in the flood window (microseconds since the
   // epoch).
   int64_t flood_oldest_micros = 0;
 };
@@ -121,7 +130,8 @@ class CommentStore {
   std::optional<StoredComment> FindByIdForUpdate(int64_t id);
 
   // Runs every database check of a create and inserts `comment` if they pass, in one statement
-  // (create_comment(), db/migrations/0005_create_comment.sql), serialised per client across
+  // (create_comment_from_address(), db/migrations/0030_address_limits.sql, around
+  // create_comment(), 0005_create_comment.sql), serialised per network and per client across
   // server instances. Call it in a pqxx::nontransaction: the statement is its own transaction,
   // durable when this returns. Throws pqxx exceptions on database errors and std::runtime_error
   // on an outcome this build does not know.
@@ -175,8 +185,23 @@ class CommentStore {
 
   // Adds / removes the like of `client_id` on comment `comment_id` and adjusts its like count.
   // True when something changed.
-  bool AddLike(int64_t comment_id, const std::string& client_id);
+  // `client_network` (cidr text, "" for none) is recorded with the like.
+  bool AddLike(int64_t comment_id, const std::string& client_id,
+               const std::string& client_network);
   bool RemoveLike(int64_t comment_id, const std::string& client_id);
+
+  // The IP address each of `comment_ids` was posted from ("198.51.100.7", "2001:db8::1"), for
+  // the comments that have one recorded (db/migrations/0030_address_limits.sql).
+  std::map<int64_t, std::string> Addresses(const std::vector<int64_t>& comment_ids);
+
+  // Serialises the likes of one network on one comment until the transaction ends, then returns
+  // whether `client_id` already likes the comment and how many likes it has from `client_network`.
+  struct NetworkLikes {
+    bool liked_by_client;
+    int64_t from_network;
+  };
+  NetworkLikes LockNetworkLikes(int64_t comment_id, const std::string& client_id,
+                                const std::string& client_network);
 
  private:
   pqxx::transaction_base& tx_;

@@ -4,6 +4,7 @@
 #include "server/storage/ban_store.h"
 #include "server/storage/category_store.h"
 #include "server/storage/comment_policy_store.h"
+#include "server/storage/client_registration_store.h"
 #include "server/storage/comment_store.h"
 #include "server/storage/editorial_store.h"
 #include "server/storage/moderation_event_store.h"
@@ -24,6 +25,7 @@ void PrepareStatements(pqxx::connection& connection) {
   ViewStore::Prepare(connection);
   CommentStore::Prepare(connection);
   BanStore::Prepare(connection);
+  ClientRegistrationStore::Prepare(connection);
   TokenStore::Prepare(connection);
   ModerationEventStore::Prepare(connection);
   EditorialStore::Prepare(connection);

@@ -48,12 +48,14 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
   auto parsed = std::make_shared<v1::CreateCommentRequest>();
   absl::Status status = ParseRequestLeniently(*request, *parsed);
   if (!status.ok()) return FinishNow(context, status);
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   // request_id is required, and a rerun with it returns the first run's comment.
   return RunOnDatabase(context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-                       [this, parsed, client_id = ClientIdentity(*context)](
+                       [this, parsed, writer = *std::move(writer)](
                            pqxx::connection& db) -> absl::StatusOr<grpc::ByteBuffer> {
                          absl::StatusOr<v1::Comment> comment =
-                             board_.CreateComment(db, client_id, *parsed);
+                             board_.CreateComment(db, writer, *parsed);
                          if (!comment.ok()) return comment.status();
                          grpc::ByteBuffer buffer;
                          absl::Status serialized = SerializeResponse(*comment, buffer);
@@ -66,30 +68,38 @@ grpc::ServerUnaryReactor* CommentGrpcService::CreateComment(grpc::CallbackServer
 grpc::ServerUnaryReactor* CommentGrpcService::LikeComment(grpc::CallbackServerContext* context,
                                                           const v1::LikeCommentRequest* request,
                                                           v1::Comment* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunOnDatabase(
       context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-      [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
-          pqxx::connection& db) { return board_.SetLike(db, client_id, id, true); });
+      [this, id = request->comment_id(), writer = *std::move(writer)](pqxx::connection& db) {
+        return board_.SetLike(db, writer, id, true);
+      });
 }
 
 grpc::ServerUnaryReactor* CommentGrpcService::UnlikeComment(grpc::CallbackServerContext* context,
                                                             const v1::UnlikeCommentRequest* request,
                                                             v1::Comment* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunOnDatabase(
       context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-      [this, id = request->comment_id(), client_id = ClientIdentity(*context)](
-          pqxx::connection& db) { return board_.SetLike(db, client_id, id, false); });
+      [this, id = request->comment_id(), writer = *std::move(writer)](pqxx::connection& db) {
+        return board_.SetLike(db, writer, id, false);
+      });
 }
 
 // A repeated report is a no-op, so a rerun changes nothing.
 grpc::ServerUnaryReactor* CommentGrpcService::ReportComment(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunLenient<v1::ReportCommentRequest>(
       context, request, response, writes_, db::RetryPolicy::kRetryOnLostConnection,
-      [this, client_id = ClientIdentity(*context)](pqxx::connection& db,
-                                                   const v1::ReportCommentRequest& parsed) {
-        return board_.ReportComment(db, client_id, parsed);
+      [this, writer = *std::move(writer)](pqxx::connection& db,
+                                          const v1::ReportCommentRequest& parsed) {
+        return board_.ReportComment(db, writer, parsed);
       });
 }
 
@@ -97,11 +107,13 @@ grpc::ServerUnaryReactor* CommentGrpcService::ReportComment(grpc::CallbackServer
 grpc::ServerUnaryReactor* CommentGrpcService::UpdateComment(grpc::CallbackServerContext* context,
                                                             const grpc::ByteBuffer* request,
                                                             grpc::ByteBuffer* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunLenient<v1::UpdateCommentRequest>(
       context, request, response, writes_, db::RetryPolicy::kNoRetry,
-      [this, client_id = ClientIdentity(*context)](pqxx::connection& db,
-                                                   const v1::UpdateCommentRequest& parsed) {
-        return board_.UpdateComment(db, client_id, parsed);
+      [this, writer = *std::move(writer)](pqxx::connection& db,
+                                          const v1::UpdateCommentRequest& parsed) {
+        return board_.UpdateComment(db, writer, parsed);
       });
 }
 
@@ -109,10 +121,12 @@ grpc::ServerUnaryReactor* CommentGrpcService::UpdateComment(grpc::CallbackServer
 grpc::ServerUnaryReactor* CommentGrpcService::DeleteComment(grpc::CallbackServerContext* context,
                                                             const v1::DeleteCommentRequest* request,
                                                             google::protobuf::Empty* response) {
+  absl::StatusOr<Commenter> writer = callers_.Writer(*context);
+  if (!writer.ok()) return FinishNow(context, writer.status());
   return RunOnDatabase(context, writes_, db::RetryPolicy::kRetryOnLostConnection, response,
-                       [this, request, client_id = ClientIdentity(*context)](
+                       [this, request, writer = *std::move(writer)](
                            pqxx::connection& db) -> absl::StatusOr<google::protobuf::Empty> {
-                         absl::Status status = board_.DeleteComment(db, client_id, *request);
+                         absl::Status status = board_.DeleteComment(db, writer, *request);
                          if (!status.ok()) return status;
                          return google::protobuf::Empty();
                        });

@@ -4,6 +4,7 @@
 #include "news/v1/comment.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/comment_board.h"
+#include "server/transport/client_identity.h"
 
 namespace news {
 
@@ -22,10 +23,11 @@ using CommentServiceBase = v1::CommentService::WithCallbackMethod_ListComments<
 // news.v1.CommentService over gRPC's callback API; the logic is in CommentBoard.
 class CommentGrpcService final : public CommentServiceBase {
  public:
-  // `board` and the pools must outlive the service. Reads run on `reads`, creates and likes on
-  // `writes`.
-  CommentGrpcService(const CommentBoard& board, db::DatabasePool& reads, db::DatabasePool& writes)
-      : board_(board), reads_(reads), writes_(writes) {}
+  // `board`, `callers` and the pools must outlive the service. Reads run on `reads`, creates
+  // and likes on `writes`; `callers` identifies the writer of each write.
+  CommentGrpcService(const CommentBoard& board, const CallerIdentifier& callers,
+                     db::DatabasePool& reads, db::DatabasePool& writes)
+      : board_(board), callers_(callers), reads_(reads), writes_(writes) {}
 
   grpc::ServerUnaryReactor* ListComments(grpc::CallbackServerContext* context,
                                          const v1::ListCommentsRequest* request,
@@ -51,6 +53,7 @@ class CommentGrpcService final : public CommentServiceBase {
 
  private:
   const CommentBoard& board_;
+  const CallerIdentifier& callers_;
   db::DatabasePool& reads_;
   db::DatabasePool& writes_;
 };
