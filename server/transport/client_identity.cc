@@ -83,6 +83,12 @@ std::string ClientIdentity(const std::multimap<grpc::string_ref, grpc::string_re
   return absl::StrCat("addr:", colon != scheme ? peer.substr(0, colon) : peer);
 }
 
+std::string Authorization(const grpc::ServerContextBase& context) {
+  const auto& metadata = context.client_metadata();
+  const auto it = metadata.find("authorization");
+  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
+}
+
 std::string ClientIdentity(const grpc::ServerContextBase& context) {
   return ClientIdentity(context.client_metadata(), context.peer());
 }

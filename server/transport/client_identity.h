@@ -24,6 +24,10 @@ std::string ClientIdentity(const std::multimap<grpc::string_ref, grpc::string_re
 // The same for a call whose metadata has arrived.
 std::string ClientIdentity(const grpc::ServerContextBase& context);
 
+// The `authorization` metadata value of an admin or editor call ("Bearer <token>"); "" when
+// absent (the desk then answers UNAUTHENTICATED).
+std::string Authorization(const grpc::ServerContextBase& context);
+
 // The header in which the operator's proxies report the address they received a call from.
 enum class ProxyHeader {
   // `x-forwarded-for: 198.51.100.7, 203.0.113.9` (each proxy appends its peer).

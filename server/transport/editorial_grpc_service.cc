@@ -2,20 +2,10 @@
 
 #include <string>
 
+#include "server/transport/client_identity.h"
 #include "server/transport/database_call.h"
 
 namespace news {
-namespace {
-
-// The `authorization` metadata value; "" when absent (the desk then answers UNAUTHENTICATED).
-std::string Authorization(const grpc::CallbackServerContext& context) {
-  const auto& metadata = context.client_metadata();
-  const auto it = metadata.find("authorization");
-  return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* EditorialGrpcService::CreateArticle(
     grpc::CallbackServerContext* context, const v1::CreateArticleRequest* request,
     v1::EditorialArticle* response) {
