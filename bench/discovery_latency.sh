@@ -25,30 +25,7 @@ while [ $# -gt 0 ]; do
 done
 command_line="bench/discovery_latency.sh --articles $articles --seed $seed --requests $requests"
 
-pg_bin=/usr/lib/postgresql/15/bin
-as_postgres() {
-  if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-work="$(mktemp -d /tmp/news-discovery-bench.XXXXXX)"
-chmod 755 "$work"
-mkdir -p "$work/run" "$work/pgdata"
-[ "$(id -u)" -eq 0 ] && chown postgres: "$work/run" "$work/pgdata"
-server_pid=""
-cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
-  [ -f "$work/pgdata/PG_VERSION" ] && as_postgres "$pg_bin/pg_ctl" -D "$work/pgdata" -m immediate \
-    stop >/dev/null 2>&1
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-as_postgres "$pg_bin/initdb" -D "$work/pgdata" -U postgres -A trust -E UTF8 --locale=C.UTF-8 \
-  >/dev/null
-as_postgres "$pg_bin/pg_ctl" -D "$work/pgdata" -l "$work/run/postgres.log" -w start \
-  -o "-k $work/run -p 5432 -c listen_addresses='' -c shared_buffers=256MB" >/dev/null
-psql=("$pg_bin/psql" -h "$work/run" -p 5432 -U postgres -qtA -v ON_ERROR_STOP=1)
-"${psql[@]}" -d postgres -c "CREATE DATABASE news" >/dev/null
-export DATABASE_URL="postgresql:///news?host=$work/run&port=5432&user=postgres"
+. bench/throwaway_postgres.sh news-discovery-bench
 
 echo "newsctl generate --articles=$articles --seed=$seed" >&2
 build/server/newsctl generate --articles="$articles" --seed="$seed" >&2
