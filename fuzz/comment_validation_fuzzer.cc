@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstdlib>
 
-#include "server/domain/comment_validation.h"
+#include "server/domain/comments/comment_validation.h"
 #include "server/text/unicode_text.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

@@ -8,7 +8,7 @@ packages=(
   libabsl-dev libpqxx-dev libutf8proc-dev libspdlog-dev libssl-dev prometheus-cpp-dev
   libgtest-dev
   postgresql-15 postgresql-contrib
-  openssl  # tests/tls_test.cc makes its certificate with the CLI
+  openssl  # tests/server/tls_test.cc makes its certificate with the CLI
 )
 
 missing=()

@@ -10,7 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/storage/article_state.h"
+#include "server/storage/articles/article_state.h"
 
 namespace news::importer {
 

@@ -10,9 +10,9 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
-#include "server/domain/client_ids.h"
-#include "server/domain/comment_board.h"
-#include "server/domain/network_address.h"
+#include "server/domain/clients/client_ids.h"
+#include "server/domain/comments/comment_board.h"
+#include "server/domain/clients/network_address.h"
 
 namespace news {
 

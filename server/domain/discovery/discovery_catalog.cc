@@ -1,0 +1,171 @@
+#include "server/domain/discovery/discovery_catalog.h"
+
+#include <limits>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "server/domain/discovery/related_news.h"
+#include "server/domain/status_details.h"
+#include "server/domain/articles/view_counter.h"
+#include "server/storage/articles/article_store.h"
+#include "server/storage/discovery/related_store.h"
+#include "server/storage/discovery/search_store.h"
+#include "server/storage/articles/view_store.h"
+#include "server/text/search_document.h"
+#include "server/text/unicode_text.h"
+
+namespace news {
+namespace {
+
+constexpr int kRelatedDefaultSize = 5;
+constexpr int kSearchDefaultSize = 10;
+constexpr int kSearchMaxSize = 50;
+constexpr int kMostViewedDefaultSize = 10;
+constexpr int kMostViewedMaxSize = 50;
+// Query words beyond this add nothing but cost.
+constexpr size_t kMaxQueryWords = 32;
+
+// The first of summary, body paragraphs and title that mentions a query word, as a snippet;
+// empty when none does (a search document not yet rebuilt from the current text can match words
+// the text no longer has).
+std::string SnippetFor(const storage::SearchHit& hit, const std::vector<std::string>& words) {
+  std::string snippet = text::HighlightSnippet(hit.article.summary(), words);
+  for (size_t i = 0; snippet.empty() && i < hit.body_paragraphs.size(); ++i) {
+    snippet = text::HighlightSnippet(hit.body_paragraphs[i], words);
+  }
+  if (snippet.empty()) snippet = text::HighlightSnippet(hit.article.title(), words);
+  return snippet;
+}
+
+}  // namespace
+
+absl::StatusOr<v1::ListRelatedArticlesResponse> DiscoveryCatalog::ListRelatedArticles(
+    pqxx::connection& db, const v1::ListRelatedArticlesRequest& request) const {
+  FieldViolations violations;
+  if (request.article_id() <= 0) violations.Add("article_id", "must be a positive article id");
+  absl::StatusOr<int> page_size =
+      ResolvePageSize(request.page_size(), kRelatedDefaultSize, kRelatedListSize);
+  if (!page_size.ok()) violations.Add("page_size", "must not be negative");
+  if (!violations.empty()) return violations.ToStatus();
+
+  // Single-statement reads need no transaction block; autocommit saves two round trips.
+  pqxx::nontransaction tx(db);
+  std::vector<v1::RelatedArticle> related =
+      storage::RelatedStore(tx).ListRelated(request.article_id(), *page_size);
+  if (related.empty()) {
+    if (!storage::ArticleStore(tx).FindPublishedById(request.article_id())) {
+      return absl::NotFoundError("no published article has this id");
+    }
+  }
+  v1::ListRelatedArticlesResponse response;
+  for (auto& entry : related) *response.add_related_articles() = std::move(entry);
+  return response;
+}
+
+absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
+    pqxx::connection& db, const v1::SearchArticlesRequest& request) const {
+  FieldViolations violations;
+  std::vector<std::string> words;
+  absl::StatusOr<std::string> query = text::ToNfc(request.query());
+  if (!query.ok()) {
+    violations.Add("query", "must be valid UTF-8");
+  } else {
+    const absl::string_view trimmed = text::TrimWhitespace(*query);
+    if (trimmed.empty()) {
+      violations.Add("query", "must not be empty");
+    } else if (text::CodePointCount(trimmed) > kMaxQueryCodePoints) {
+      violations.Add("query", "must be at most 200 characters");
+    } else {
+      words = text::SearchQueryWords(trimmed);
+      if (words.empty()) violations.Add("query", "must contain a letter or digit");
+      if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
+    }
+  }
+  absl::StatusOr<int> page_size =
+      ResolvePageSize(request.page_size(), kSearchDefaultSize, kSearchMaxSize);
+  if (!page_size.ok()) violations.Add("page_size", "must not be negative");
+  if (request.category_id() < 0) violations.Add("category_id", "must not be negative");
+  if (request.source_id() < 0) violations.Add("source_id", "must not be negative");
+  if (!violations.empty()) return violations.ToStatus();
+
+  PageScope scope("SearchArticles");
+  for (const std::string& word : words) scope.Add(word);
+  scope.Add(request.category_id()).Add(request.source_id());
+  int64_t after_score = std::numeric_limits<int64_t>::max();
+  int64_t after_id = std::numeric_limits<int64_t>::max();
+  if (!request.page_token().empty()) {
+    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);
+    if (!keys.ok()) return keys.status();
+    after_score = (*keys)[0];
+    after_id = (*keys)[1];
+  }
+
+  storage::SearchQuery search{text::AllWordsQuery(words), text::PhraseQuery(words),
+                              text::AllWordsInTitleQuery(words), request.category_id(),
+                              request.source_id()};
+  pqxx::nontransaction tx(db);
+  std::vector<storage::SearchHit> hits =
+      storage::SearchStore(tx).Search(search, after_score, after_id, *page_size + 1);
+  v1::SearchArticlesResponse response;
+  const bool more = static_cast<int>(hits.size()) > *page_size;
+  if (more) hits.resize(*page_size);
+  for (auto& hit : hits) {
+    v1::SearchResult* result = response.add_results();
+    result->set_snippet(SnippetFor(hit, words));
+    result->set_score(static_cast<double>(hit.score_key) / 1e6);
+    *result->mutable_article() = std::move(hit.article);
+  }
+  if (more) {
+    response.set_next_page_token(tokens_.Encode(
+        scope, {hits.back().score_key, response.results().rbegin()->article().id()}));
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ListMostViewedArticlesResponse> DiscoveryCatalog::ListMostViewedArticles(
+    pqxx::connection& db, const v1::ListMostViewedArticlesRequest& request, absl::Time now) const {
+  FieldViolations violations;
+  absl::StatusOr<int> page_size =
+      ResolvePageSize(request.page_size(), kMostViewedDefaultSize, kMostViewedMaxSize);
+  if (!page_size.ok()) violations.Add("page_size", "must not be negative");
+  int window_days = 0;
+  switch (request.window()) {
+    case v1::VIEW_WINDOW_DAY:
+      window_days = 1;
+      break;
+    case v1::VIEW_WINDOW_UNSPECIFIED:
+    case v1::VIEW_WINDOW_WEEK:
+      window_days = 7;
+      break;
+    case v1::VIEW_WINDOW_MONTH:
+      window_days = 30;
+      break;
+    case v1::VIEW_WINDOW_ALL:
+      break;
+    default:
+      violations.Add("window", "must be DAY, WEEK, MONTH or ALL");
+  }
+  if (!violations.empty()) return violations.ToStatus();
+
+  pqxx::nontransaction tx(db);
+  storage::ViewStore store(tx);
+  std::vector<v1::MostViewedArticle> articles =
+      window_days == 0 ? store.MostViewedEver(*page_size)
+                       : store.MostViewedSince(
+                             FormatDayNumber(LocalDayNumber(now) - (window_days - 1)), *page_size);
+  v1::ListMostViewedArticlesResponse response;
+  for (auto& article : articles) *response.add_articles() = std::move(article);
+  return response;
+}
+
+absl::StatusOr<v1::SiteStats> DiscoveryCatalog::GetSiteStats(pqxx::connection& db,
+                                                             absl::Time now) const {
+  pqxx::nontransaction tx(db);
+  v1::SiteStats stats;
+  stats.set_total_visits(storage::ViewStore(tx).Counter("total_visits") +
+                         activity_.PendingVisits());
+  stats.set_online_now(activity_.OnlineNow(now));
+  return stats;
+}
+
+}  // namespace news

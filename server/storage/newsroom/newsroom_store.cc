@@ -1,0 +1,37 @@
+#include "server/storage/newsroom/newsroom_store.h"
+
+namespace news::storage {
+
+int64_t NewsroomStore::StampChanges(int limit) {
+  return tx_.exec_params1("SELECT stamp_change_log($1)", limit)[0].as<int64_t>();
+}
+
+std::vector<Change> NewsroomStore::ListChangesAfter(int64_t position, int limit) {
+  std::vector<Change> changes;
+  for (const auto& row :
+       tx_.exec_params("SELECT position, (extract(epoch FROM change_time) * 1000000)::bigint, kind,"
+                       " article_id, coalesce(comment_id, 0) FROM change_log WHERE position > $1"
+                       " ORDER BY position LIMIT $2",
+                       position, limit)) {
+    changes.push_back(Change{row[0].as<int64_t>(), absl::FromUnixMicros(row[1].as<int64_t>()),
+                             row[2].as<std::string>(), row[3].as<int64_t>(), row[4].as<int64_t>()});
+  }
+  return changes;
+}
+
+int64_t NewsroomStore::LastPosition() {
+  return tx_.exec("SELECT last_position FROM change_log_head")[0][0].as<int64_t>();
+}
+
+NewsroomStore::Advance NewsroomStore::AdvanceLifecycle() {
+  const pqxx::row row = tx_.exec1("SELECT published, expired FROM advance_article_lifecycle()");
+  return Advance{row[0].as<int64_t>(), row[1].as<int64_t>()};
+}
+
+NewsroomStore::Pruned NewsroomStore::Prune(absl::Duration retention) {
+  const pqxx::row row = tx_.exec_params1("SELECT changes, articles FROM prune_newsroom($1)",
+                                         absl::ToInt64Seconds(retention));
+  return Pruned{row[0].as<int64_t>(), row[1].as<int64_t>()};
+}
+
+}  // namespace news::storage
