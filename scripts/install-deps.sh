@@ -8,6 +8,10 @@ packages=(
   libabsl-dev libpqxx-dev libutf8proc-dev libspdlog-dev libssl-dev prometheus-cpp-dev
   libgtest-dev
   postgresql-15 postgresql-contrib
+  postgresql-15-rum        # search's access path in publish-time order (docs/discovery.md)
+  libsqlite3-dev           # client-sample's offline copy (docs/sync.md)
+  libcurl4-openssl-dev     # webhook delivery (docs/live.md)
+  patroni etcd-server etcd-client  # scripts/cluster.sh (docs/scaling.md)
   openssl  # tests/server/tls_test.cc makes its certificate with the CLI
 )
 
