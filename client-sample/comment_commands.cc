@@ -11,8 +11,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
-#include "client-sample/display_text.h"
 #include "client-sample/client_commands.h"
+#include "client-sample/display_text.h"
 #include "news/v1/comment.grpc.pb.h"
 #include "news/v1/moderation.grpc.pb.h"
 

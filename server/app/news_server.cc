@@ -84,6 +84,7 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                      options.article_cache_refresh_after),
       feed_cache_(options.feed_cache_entries, options.article_cache_ttl,
                   options.article_cache_refresh_after),
+      cache_invalidation_(article_cache_, feed_cache_),
       article_service_(article_catalog_, pool_, view_counter_, article_cache_, feed_cache_,
                        options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
@@ -112,8 +113,8 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   }
   if (article_cache_.enabled() || feed_cache_.enabled()) {
     change_log_follower_ = std::make_unique<ChangeLogFollower>(
-        ChangeLogFollowerOptions{.database_url = options.database_url}, article_cache_,
-        feed_cache_, *metrics_);
+        ChangeLogFollowerOptions{.database_url = options.database_url},
+        std::vector<ChangeSubscriber*>{&cache_invalidation_}, *metrics_);
   }
   metrics_->AddPoolGauges("news_db_pool", "Database", pool_, options.db_connections);
   metrics_->AddPoolGauges("news_db_write_pool", "Database write", write_pool_,

@@ -15,30 +15,31 @@
 #include "absl/time/time.h"
 #include "server/app/jobs/change_log_follower.h"
 #include "server/app/jobs/health_monitor.h"
-#include "server/app/metrics.h"
 #include "server/app/jobs/moderation_queue_gauge.h"
 #include "server/app/jobs/newsroom_worker.h"
 #include "server/app/jobs/related_list_refresher.h"
 #include "server/app/jobs/view_flusher.h"
+#include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
+#include "server/domain/articles/view_counter.h"
+#include "server/domain/cache_invalidation.h"
 #include "server/domain/clients/client_ids.h"
 #include "server/domain/clients/client_registry.h"
 #include "server/domain/comments/comment_board.h"
 #include "server/domain/comments/comment_policy.h"
-#include "server/domain/discovery/discovery_catalog.h"
-#include "server/domain/newsroom/editorial_desk.h"
 #include "server/domain/comments/moderation_desk.h"
-#include "server/domain/pagination.h"
-#include "server/domain/discovery/site_activity.h"
-#include "server/domain/articles/view_counter.h"
 #include "server/domain/comments/word_list_desk.h"
+#include "server/domain/discovery/discovery_catalog.h"
+#include "server/domain/discovery/site_activity.h"
+#include "server/domain/newsroom/editorial_desk.h"
+#include "server/domain/pagination.h"
 #include "server/transport/articles/article_grpc_service.h"
-#include "server/transport/comments/client_grpc_service.h"
-#include "server/transport/client_identity.h"
-#include "server/transport/comments/comment_grpc_service.h"
 #include "server/transport/articles/discovery_grpc_service.h"
 #include "server/transport/articles/editorial_grpc_service.h"
+#include "server/transport/client_identity.h"
+#include "server/transport/comments/client_grpc_service.h"
+#include "server/transport/comments/comment_grpc_service.h"
 #include "server/transport/comments/moderation_grpc_service.h"
 
 namespace news {
@@ -151,6 +152,7 @@ class NewsServer {
   ArticleCatalog article_catalog_;
   ArticleCache article_cache_;
   FeedPageCache feed_cache_;
+  CacheInvalidation cache_invalidation_;
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;
   DiscoveryGrpcService discovery_service_;

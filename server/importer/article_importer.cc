@@ -6,14 +6,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "server/domain/newsroom/article_lifecycle.h"
 #include "server/domain/discovery/related_news.h"
+#include "server/domain/newsroom/article_lifecycle.h"
 #include "server/importer/portal_page_parser.h"
 #include "server/storage/articles/article_store.h"
 #include "server/storage/articles/category_store.h"
-#include "server/storage/prepared_statements.h"
-#include "server/storage/discovery/search_store.h"
 #include "server/storage/articles/source_store.h"
+#include "server/storage/discovery/search_store.h"
+#include "server/storage/prepared_statements.h"
 #include "server/text/search_document.h"
 #include "server/text/unicode_text.h"
 

@@ -11,8 +11,8 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "server/domain/clients/client_ids.h"
-#include "server/domain/comments/comment_board.h"
 #include "server/domain/clients/network_address.h"
+#include "server/domain/comments/comment_board.h"
 
 namespace news {
 

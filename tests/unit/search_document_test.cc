@@ -7,9 +7,9 @@
 
 #include <algorithm>
 
+#include "server/domain/articles/view_counter.h"
 #include "server/domain/discovery/related_news.h"
 #include "server/domain/discovery/site_activity.h"
-#include "server/domain/articles/view_counter.h"
 
 namespace news {
 namespace {

@@ -4,7 +4,6 @@
 
 #include <utility>
 
-#include "absl/strings/match.h"
 #include "absl/time/clock.h"
 #include "server/storage/newsroom/newsroom_store.h"
 
@@ -29,21 +28,21 @@ class ChangeLogFollower::Receiver : public pqxx::notification_receiver {
   void operator()(const std::string& /*payload*/, int /*backend_pid*/) override {}
 };
 
-ChangeLogFollower::ChangeLogFollower(ChangeLogFollowerOptions options, ArticleCache& articles,
-                                     FeedPageCache& feeds, ServerMetrics& metrics)
+ChangeLogFollower::ChangeLogFollower(ChangeLogFollowerOptions options,
+                                     std::vector<ChangeSubscriber*> subscribers,
+                                     ServerMetrics& metrics)
     : options_(std::move(options)),
-      articles_(articles),
-      feeds_(feeds),
+      subscribers_(std::move(subscribers)),
       task_(kTickInterval, PeriodicTask::FirstRun::kAtStart, [this] { Tick(); }) {
   metrics.AddSampledGauge("news_change_log_follower_listening",
-                          "1 while the cache invalidation follower listens to the change log",
+                          "1 while the change-log follower listens to the change log",
                           [this] { return listening_.load() ? 1.0 : 0.0; });
   metrics.AddSampledCounter("news_change_log_followed_total",
-                            "Change-log rows read to invalidate the response caches", {},
+                            "Change-log rows read and handed to the follower's subscribers", {},
                             [this] { return static_cast<double>(followed_.load()); });
   metrics.AddSampledCounter(
       "news_cache_flushes_total",
-      "Whole-cache flushes when the change-log follower (re)connects or loses its session", {},
+      "Change-log follower session resets (each a whole-cache flush): (re)connections and lost sessions", {},
       [this] { return static_cast<double>(flushes_.load()); });
 }
 
@@ -67,9 +66,9 @@ void ChangeLogFollower::Tick() {
     }
     if (notified || absl::Now() >= next_poll_) Follow();
   } catch (const std::exception& e) {
-    spdlog::warn("change-log follower: {}; flushing the response caches", e.what());
+    spdlog::warn("change-log follower: {}; resetting its subscribers", e.what());
     Disconnect();
-    Flush();
+    ResetSubscribers();
     // A lost session is reopened at once; a failed reopening is retried a second later.
     next_attempt_ = was_connected ? absl::InfinitePast() : absl::Now() + absl::Seconds(1);
   }
@@ -82,11 +81,14 @@ void ChangeLogFollower::Connect() {
   receiver_ = std::make_unique<Receiver>(*db_);
   backend_pid_ = db_->backendpid();
   // Listening before reading the position: a change stamped after it is both notified and read.
-  pqxx::nontransaction tx(*db_);
-  cursor_ = storage::NewsroomStore(tx).LastPosition();
-  Flush();
+  if (cursor_ < 0) {
+    pqxx::nontransaction tx(*db_);
+    cursor_ = storage::NewsroomStore(tx).LastPosition();
+  }
+  ResetSubscribers();
   listening_ = true;
-  next_poll_ = absl::Now() + options_.poll_interval;
+  // Changes stamped while the session was away are read at once.
+  next_poll_ = absl::InfinitePast();
 }
 
 void ChangeLogFollower::Disconnect() {
@@ -102,21 +104,15 @@ void ChangeLogFollower::Follow() {
   std::vector<storage::Change> changes;
   do {
     changes = store.ListChangesAfter(cursor_, kReadBatch);
-    bool feeds_changed = false;
-    for (const storage::Change& change : changes) {
-      articles_.Invalidate(change.article_id);
-      if (absl::StartsWith(change.kind, "article.")) feeds_changed = true;
-      cursor_ = change.position;
-    }
-    // Feeds are few, and which pages an article is on depends on every filter: drop them all.
-    if (feeds_changed) feeds_.InvalidateAll();
+    if (changes.empty()) break;
+    for (ChangeSubscriber* subscriber : subscribers_) subscriber->OnChanges(changes);
+    cursor_ = changes.back().position;
     followed_.fetch_add(static_cast<int64_t>(changes.size()), std::memory_order_relaxed);
   } while (changes.size() == static_cast<size_t>(kReadBatch));
 }
 
-void ChangeLogFollower::Flush() {
-  articles_.InvalidateAll();
-  feeds_.InvalidateAll();
+void ChangeLogFollower::ResetSubscribers() {
+  for (ChangeSubscriber* subscriber : subscribers_) subscriber->OnSessionReset();
   flushes_.fetch_add(1, std::memory_order_relaxed);
 }
 

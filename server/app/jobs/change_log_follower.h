@@ -1,30 +1,30 @@
 #ifndef NEWS_SERVER_APP_CHANGE_LOG_FOLLOWER_H_
 #define NEWS_SERVER_APP_CHANGE_LOG_FOLLOWER_H_
 
-// Background job: keeps this instance's response caches coherent with the database
-// (docs/caching.md). On a PeriodicTask with its own connection (application_name
-// "news-server change follower"), it LISTENs on the change log's channel (the sequencer's
-// NOTIFY after each stamped batch, docs/newsroom.md) and also reads the log every poll_interval
-// in case a notification is lost; every change after its cursor invalidates what it touches:
-// - article.*: the article's GetArticle entry and every first feed page;
-// - comment.*: the article's GetArticle entry (its comment_count).
-// When the connection is lost, notifications sent meanwhile are gone: the caches are flushed
-// entirely, again after every failed reconnection, and once more when listening again, and the
-// cursor restarts at the log's current position.
-// Metrics: news_change_log_followed_total (changes read), news_cache_flushes_total (whole-cache
-// flushes, at every (re)connection and lost session) and news_change_log_follower_listening (1
-// while listening).
+// Background job: this instance's one reader of the change log (docs/newsroom.md), which hands
+// every change to its subscribers (server/domain/change_subscriber.h): the response caches'
+// invalidation (docs/caching.md) and whatever else follows the log. On a PeriodicTask with its
+// own connection (application_name "news-server change follower"), it LISTENs on the change
+// log's channel (the sequencer's NOTIFY after each stamped batch) and also reads the log every
+// poll_interval in case a notification is lost.
+// When the connection is lost, notifications sent meanwhile are gone: subscribers are told
+// (OnSessionReset) at the loss, after every failed reconnection and once more when listening
+// again; reading resumes after the last position delivered. The first connection starts at the
+// log's current position.
+// Metrics: news_change_log_followed_total (changes read), news_cache_flushes_total (session
+// resets, each a whole-cache flush) and news_change_log_follower_listening (1 while listening).
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <pqxx/pqxx>
 #include <string>
+#include <vector>
 
 #include "absl/time/time.h"
-#include "server/app/metrics.h"
 #include "server/app/jobs/periodic_task.h"
-#include "server/domain/response_cache.h"
+#include "server/app/metrics.h"
+#include "server/domain/change_subscriber.h"
 
 namespace news {
 
@@ -39,8 +39,8 @@ struct ChangeLogFollowerOptions {
 
 class ChangeLogFollower {
  public:
-  // The caches and `metrics` must outlive the follower; registers the series above.
-  ChangeLogFollower(ChangeLogFollowerOptions options, ArticleCache& articles, FeedPageCache& feeds,
+  // The subscribers and `metrics` must outlive the follower; registers the series above.
+  ChangeLogFollower(ChangeLogFollowerOptions options, std::vector<ChangeSubscriber*> subscribers,
                     ServerMetrics& metrics);
   ~ChangeLogFollower();
 
@@ -53,21 +53,22 @@ class ChangeLogFollower {
   class Receiver;
 
   void Tick();
-  // Opens the connection, LISTENs, takes the log's last position as the cursor and flushes.
+  // Opens the connection and LISTENs; the first time, takes the log's last position as the
+  // cursor. Resets the subscribers.
   void Connect();
   void Disconnect();
-  // Reads every change after the cursor and invalidates what they touch.
+  // Reads every change after the cursor and hands it to the subscribers.
   void Follow();
-  void Flush();
+  void ResetSubscribers();
 
   const ChangeLogFollowerOptions options_;
-  ArticleCache& articles_;
-  FeedPageCache& feeds_;
+  const std::vector<ChangeSubscriber*> subscribers_;
   // Used by the task's thread only.
   std::unique_ptr<pqxx::connection> db_;
   std::unique_ptr<Receiver> receiver_;
   int backend_pid_ = 0;
-  int64_t cursor_ = 0;
+  // The last position delivered; -1 before the first connection.
+  int64_t cursor_ = -1;
   absl::Time next_poll_ = absl::InfinitePast();
   absl::Time next_attempt_ = absl::InfinitePast();
   // Read by the metrics at scrape time.

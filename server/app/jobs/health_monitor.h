@@ -12,8 +12,8 @@
 #include <pqxx/pqxx>
 #include <string>
 
-#include "server/app/metrics.h"
 #include "server/app/jobs/periodic_task.h"
+#include "server/app/metrics.h"
 
 namespace news {
 

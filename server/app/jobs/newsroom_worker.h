@@ -20,8 +20,8 @@
 #include <string>
 
 #include "absl/time/time.h"
-#include "server/app/metrics.h"
 #include "server/app/jobs/periodic_task.h"
+#include "server/app/metrics.h"
 
 namespace news {
 

@@ -10,8 +10,8 @@
 #include <cstdint>
 
 #include "absl/time/time.h"
-#include "server/app/metrics.h"
 #include "server/app/jobs/periodic_task.h"
+#include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 
 namespace news {

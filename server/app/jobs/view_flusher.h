@@ -6,11 +6,11 @@
 // is the news_pending_view_counts gauge.
 
 #include "absl/time/time.h"
-#include "server/app/metrics.h"
 #include "server/app/jobs/periodic_task.h"
+#include "server/app/metrics.h"
 #include "server/db/database_pool.h"
-#include "server/domain/discovery/site_activity.h"
 #include "server/domain/articles/view_counter.h"
+#include "server/domain/discovery/site_activity.h"
 
 namespace news {
 

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "server/db/migrations.h"
 #include "server/domain/clients/admin_auth.h"
-#include "server/storage/prepared_statements.h"
 #include "server/storage/clients/token_store.h"
+#include "server/storage/prepared_statements.h"
 
 ABSL_FLAG(std::string, role, "", "token create: moderator, editor or admin");
 ABSL_FLAG(std::string, name, "", "token create: who or what the token is for");

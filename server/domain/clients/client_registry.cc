@@ -4,8 +4,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/status_details.h"
-#include "server/storage/comments/ban_store.h"
 #include "server/storage/clients/client_registration_store.h"
+#include "server/storage/comments/ban_store.h"
 
 namespace news {
 

@@ -14,8 +14,8 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "news/v1/comment.pb.h"
-#include "server/domain/comments/comment_validation.h"
 #include "server/domain/clients/network_address.h"
+#include "server/domain/comments/comment_validation.h"
 #include "server/domain/pagination.h"
 #include "server/storage/comments/comment_store.h"
 

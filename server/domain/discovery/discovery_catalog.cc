@@ -4,13 +4,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "server/domain/articles/view_counter.h"
 #include "server/domain/discovery/related_news.h"
 #include "server/domain/status_details.h"
-#include "server/domain/articles/view_counter.h"
 #include "server/storage/articles/article_store.h"
+#include "server/storage/articles/view_store.h"
 #include "server/storage/discovery/related_store.h"
 #include "server/storage/discovery/search_store.h"
-#include "server/storage/articles/view_store.h"
 #include "server/text/search_document.h"
 #include "server/text/unicode_text.h"
 

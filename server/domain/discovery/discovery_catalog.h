@@ -10,8 +10,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "news/v1/discovery.pb.h"
-#include "server/domain/pagination.h"
 #include "server/domain/discovery/site_activity.h"
+#include "server/domain/pagination.h"
 
 namespace news {
 

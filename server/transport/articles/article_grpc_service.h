@@ -9,8 +9,8 @@
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
-#include "server/domain/response_cache.h"
 #include "server/domain/articles/view_counter.h"
+#include "server/domain/response_cache.h"
 
 namespace news {
 
