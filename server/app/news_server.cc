@@ -4,6 +4,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <fstream>
 #include <pqxx/pqxx>
 #include <sstream>
@@ -84,11 +85,23 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                      options.article_cache_refresh_after),
       feed_cache_(options.feed_cache_entries, options.article_cache_ttl,
                   options.article_cache_refresh_after),
-      cache_invalidation_(article_cache_, feed_cache_),
+      lookup_cache_(options.feed_cache_entries > 0 ? 2 : 0, options.article_cache_ttl,
+                    options.article_cache_refresh_after),
+      related_cache_(options.related_cache_entries, options.article_cache_ttl,
+                     options.article_cache_refresh_after),
+      most_viewed_cache_(options.most_viewed_cache_entries,
+                         std::min(options.article_cache_ttl, options.most_viewed_cache_ttl),
+                         options.article_cache_refresh_after),
+      cache_invalidation_({.articles = article_cache_,
+                           .feeds = feed_cache_,
+                           .lookups = lookup_cache_,
+                           .related = related_cache_,
+                           .most_viewed = most_viewed_cache_}),
       article_service_(article_catalog_, pool_, view_counter_, article_cache_, feed_cache_,
-                       options.clock),
+                       lookup_cache_, options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
-      discovery_service_(discovery_catalog_, pool_, options.clock),
+      discovery_service_(discovery_catalog_, pool_, related_cache_, most_viewed_cache_,
+                         options.clock),
       comment_policy_(options.comment_rules),
       comment_board_(options.comment_rules, page_tokens_, comment_policy_),
       client_ids_(options.client_id_secret),
@@ -111,7 +124,8 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
     related_list_refresher_ = std::make_unique<RelatedListRefresher>(
         write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
   }
-  if (article_cache_.enabled() || feed_cache_.enabled()) {
+  if (article_cache_.enabled() || feed_cache_.enabled() || related_cache_.enabled() ||
+      most_viewed_cache_.enabled()) {
     change_log_follower_ = std::make_unique<ChangeLogFollower>(
         ChangeLogFollowerOptions{.database_url = options.database_url},
         std::vector<ChangeSubscriber*>{&cache_invalidation_}, *metrics_);
@@ -121,6 +135,9 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                           options.db_write_connections);
   metrics_->AddCacheCounters("article", article_cache_);
   metrics_->AddCacheCounters("feed", feed_cache_);
+  metrics_->AddCacheCounters("lookup", lookup_cache_);
+  metrics_->AddCacheCounters("related", related_cache_);
+  metrics_->AddCacheCounters("most_viewed", most_viewed_cache_);
 }
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {

@@ -102,6 +102,13 @@ struct ServerOptions {
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Minutes(5);
   absl::Duration article_cache_refresh_after = absl::Seconds(1);
+  // The same for ListRelatedArticles (per article and page size) and ListMostViewedArticles (per
+  // window and page size); most viewed lists move with views, which have no change-log rows, so
+  // they are served for at most most_viewed_cache_ttl (if shorter than article_cache_ttl).
+  // ListCategories and ListSources are cached (two entries) whenever the feed cache is on.
+  size_t related_cache_entries = 0;
+  size_t most_viewed_cache_entries = 0;
+  absl::Duration most_viewed_cache_ttl = absl::Seconds(10);
   // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
   absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
@@ -152,6 +159,9 @@ class NewsServer {
   ArticleCatalog article_catalog_;
   ArticleCache article_cache_;
   FeedPageCache feed_cache_;
+  LookupListCache lookup_cache_;
+  RelatedListCache related_cache_;
+  MostViewedCache most_viewed_cache_;
   CacheInvalidation cache_invalidation_;
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;
@@ -177,7 +187,7 @@ class NewsServer {
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
   // The change-log sequencer, the scheduler and retention.
   NewsroomWorker newsroom_worker_;
-  // Invalidates the caches; null when both are off.
+  // Invalidates the caches; null when all are off.
   std::unique_ptr<ChangeLogFollower> change_log_follower_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;

@@ -5,18 +5,29 @@
 namespace news {
 
 void CacheInvalidation::OnChanges(absl::Span<const storage::Change> changes) {
-  bool feeds_changed = false;
+  bool articles_changed = false;
   for (const storage::Change& change : changes) {
-    articles_.Invalidate(change.article_id);
-    if (absl::StartsWith(change.kind, "article.")) feeds_changed = true;
+    caches_.articles.Invalidate(change.article_id);
+    if (absl::StartsWith(change.kind, "article.")) articles_changed = true;
   }
-  // Feeds are few, and which pages an article is on depends on every filter: drop them all.
-  if (feeds_changed) feeds_.InvalidateAll();
+  // Once per batch: a burst of changes drops each list once.
+  if (articles_changed) InvalidateArticleLists();
 }
 
 void CacheInvalidation::OnSessionReset() {
-  articles_.InvalidateAll();
-  feeds_.InvalidateAll();
+  caches_.articles.InvalidateAll();
+  InvalidateArticleLists();
+}
+
+// Lists are dropped whole rather than by member: a published article enters the related lists of
+// the articles it matches (IndexRelatedNews), the feeds its filters select and the rankings its
+// views earn, none of which the change names; and article changes are rare next to reads, so a
+// drop costs one coalesced read per hot list.
+void CacheInvalidation::InvalidateArticleLists() {
+  caches_.feeds.InvalidateAll();
+  caches_.lookups.InvalidateAll();
+  caches_.related.InvalidateAll();
+  caches_.most_viewed.InvalidateAll();
 }
 
 }  // namespace news

@@ -3,7 +3,9 @@
 
 // Keeps the response caches coherent with the change log (docs/caching.md): each change drops
 // the entries it touches, and a reset of the follower's session drops everything.
-// - article.*: the article's GetArticle entry and every first feed page;
+// - article.*: the article's GetArticle entry, and every first feed page, related list, most
+//   viewed list and the category and source lists (which of them list the article, or would
+//   now, depends on filters, scores and rankings the change log does not carry);
 // - comment.*: the article's GetArticle entry (its comment_count).
 
 #include "server/domain/change_subscriber.h"
@@ -11,18 +13,28 @@
 
 namespace news {
 
+// The caches CacheInvalidation keeps coherent.
+struct CachedResponses {
+  ArticleCache& articles;
+  FeedPageCache& feeds;
+  LookupListCache& lookups;
+  RelatedListCache& related;
+  MostViewedCache& most_viewed;
+};
+
 class CacheInvalidation : public ChangeSubscriber {
  public:
   // The caches must outlive this.
-  CacheInvalidation(ArticleCache& articles, FeedPageCache& feeds)
-      : articles_(articles), feeds_(feeds) {}
+  explicit CacheInvalidation(CachedResponses caches) : caches_(caches) {}
 
   void OnChanges(absl::Span<const storage::Change> changes) override;
   void OnSessionReset() override;
 
  private:
-  ArticleCache& articles_;
-  FeedPageCache& feeds_;
+  // The caches every article.* change drops whole.
+  void InvalidateArticleLists();
+
+  CachedResponses caches_;
 };
 
 }  // namespace news

@@ -1,8 +1,9 @@
 #ifndef NEWS_SERVER_DOMAIN_RESPONSE_CACHE_H_
 #define NEWS_SERVER_DOMAIN_RESPONSE_CACHE_H_
 
-// Bounded in-memory caches of ArticleService responses: mobile reads are hot-skewed (a few stories
-// and the first feed pages take most of them), so a few thousand entries answer most reads
+// Bounded in-memory caches of read responses (ArticleService, and DiscoveryService's related and
+// most viewed lists): mobile reads are hot-skewed (a few stories and the first feed pages take
+// most of them), so a few thousand entries answer most reads
 // without the database. Responses are kept serialized, so a hit hands the same bytes to every
 // reader without copying or serializing them.
 //
@@ -314,6 +315,17 @@ using ArticleCache = ResponseCache<int64_t, std::string>;
 // First pages of ListArticles, keyed by the serialized request (filters and page size): the
 // serialized news.v1.ListArticlesResponse.
 using FeedPageCache = ResponseCache<std::string, std::string>;
+
+// ListCategories and ListSources, one entry each, keyed by the method: the serialized response.
+using LookupListCache = ResponseCache<std::string, std::string>;
+
+// ListRelatedArticles, keyed by the serialized request (article and page size): the serialized
+// news.v1.ListRelatedArticlesResponse.
+using RelatedListCache = ResponseCache<std::string, std::string>;
+
+// ListMostViewedArticles, keyed by the serialized request (window and page size): the
+// serialized news.v1.ListMostViewedArticlesResponse.
+using MostViewedCache = ResponseCache<std::string, std::string>;
 
 }  // namespace news
 

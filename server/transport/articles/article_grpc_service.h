@@ -14,20 +14,18 @@
 
 namespace news {
 
-// GetArticle and ListArticles take and return raw bytes: cached responses are kept serialized
-// and handed to gRPC as they are, and requests are parsed leniently (lenient_request.h), so
-// invalid UTF-8 is answered with INVALID_ARGUMENT naming the field. The other methods are
-// generated.
+// Every method takes and returns raw bytes: cached responses are kept serialized and handed to
+// gRPC as they are, and requests are parsed leniently (lenient_request.h), so invalid UTF-8 is
+// answered with INVALID_ARGUMENT naming the field.
 using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
     v1::ArticleService::WithRawCallbackMethod_ListArticles<
-        v1::ArticleService::WithCallbackMethod_ListCategories<
-            v1::ArticleService::WithCallbackMethod_ListSources<v1::ArticleService::Service>>>>;
+        v1::ArticleService::WithRawCallbackMethod_ListCategories<
+            v1::ArticleService::WithRawCallbackMethod_ListSources<v1::ArticleService::Service>>>>;
 
 // news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog. GetArticle
-// counts a view in `views` for the calling client (transport/client_identity.h). GetArticle by id
-// and first feed pages go through `article_cache` and `feed_cache` (domain/response_cache.h):
-// answered from memory when they hold them, else by one database read per key shared by all
-// concurrent callers; a failed read fails every call waiting for it with its status.
+// counts a view in `views` for the calling client (transport/client_identity.h). GetArticle by id,
+// first feed pages, and the category and source lists go through `article_cache`, `feed_cache`
+// and `lookup_cache` (ServeThroughCache, transport/cached_call.h).
 class ArticleGrpcService final : public ArticleServiceBase {
  public:
   // `catalog`, `views` and the caches must outlive the service, and `pool` must be shut down
@@ -35,12 +33,13 @@ class ArticleGrpcService final : public ArticleServiceBase {
   // it); `clock` gives the time of a view.
   ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool, ViewCounter& views,
                      ArticleCache& article_cache, FeedPageCache& feed_cache,
-                     std::function<absl::Time()> clock)
+                     LookupListCache& lookup_cache, std::function<absl::Time()> clock)
       : catalog_(catalog),
         pool_(pool),
         views_(views),
         article_cache_(article_cache),
         feed_cache_(feed_cache),
+        lookup_cache_(lookup_cache),
         clock_(std::move(clock)) {}
   grpc::ServerUnaryReactor* GetArticle(grpc::CallbackServerContext* context,
                                        const grpc::ByteBuffer* request,
@@ -49,28 +48,20 @@ class ArticleGrpcService final : public ArticleServiceBase {
                                          const grpc::ByteBuffer* request,
                                          grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListCategories(grpc::CallbackServerContext* context,
-                                           const v1::ListCategoriesRequest* request,
-                                           v1::ListCategoriesResponse* response) override;
+                                           const grpc::ByteBuffer* request,
+                                           grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListSources(grpc::CallbackServerContext* context,
-                                        const v1::ListSourcesRequest* request,
-                                        v1::ListSourcesResponse* response) override;
+                                        const grpc::ByteBuffer* request,
+                                        grpc::ByteBuffer* response) override;
 
  private:
-  // Answers the call with the response under `key` in `cache`, reading it with `read` (a copyable
-  // `absl::StatusOr<std::string>(pqxx::connection&)`, through CallDatabase) when the cache
-  // cannot; `on_served()` runs for the call once it has a response.
-  template <typename Key, typename ReadFn, typename OnServed>
-  grpc::ServerUnaryReactor* ServeThroughCache(grpc::CallbackServerContext* context,
-                                              ResponseCache<Key, std::string>& cache,
-                                              const Key& key, const ReadFn& read,
-                                              const OnServed& on_served,
-                                              grpc::ByteBuffer* response);
 
   const ArticleCatalog& catalog_;
   db::DatabasePool& pool_;
   ViewCounter& views_;
   ArticleCache& article_cache_;
   FeedPageCache& feed_cache_;
+  LookupListCache& lookup_cache_;
   std::function<absl::Time()> clock_;
 };
 

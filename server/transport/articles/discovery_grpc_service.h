@@ -7,26 +7,45 @@
 #include "news/v1/discovery.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/discovery/discovery_catalog.h"
+#include "server/domain/response_cache.h"
 
 namespace news {
 
-// news.v1.DiscoveryService over gRPC's callback API; the logic is in DiscoveryCatalog.
-class DiscoveryGrpcService final : public v1::DiscoveryService::CallbackService {
+// ListRelatedArticles and ListMostViewedArticles take and return raw bytes, so that their cached
+// responses are handed to gRPC as they are (see ArticleServiceBase); the other methods are
+// generated.
+using DiscoveryServiceBase = v1::DiscoveryService::WithRawCallbackMethod_ListRelatedArticles<
+    v1::DiscoveryService::WithCallbackMethod_SearchArticles<
+        v1::DiscoveryService::WithRawCallbackMethod_ListMostViewedArticles<
+            v1::DiscoveryService::WithCallbackMethod_GetSiteStats<
+                v1::DiscoveryService::Service>>>>;
+
+// news.v1.DiscoveryService over gRPC's callback API; the logic is in DiscoveryCatalog. Related and
+// most viewed lists go through `related_cache` and `most_viewed_cache` (ServeThroughCache,
+// transport/cached_call.h).
+class DiscoveryGrpcService final : public DiscoveryServiceBase {
  public:
-  // `catalog` and `pool` must outlive the service; `clock` gives "now" for windows and stats.
+  // `catalog` and the caches must outlive the service, and `pool` must be shut down before any of
+  // them is destroyed (a background refresh may finish after the call that started it); `clock`
+  // gives "now" for windows and stats.
   DiscoveryGrpcService(const DiscoveryCatalog& catalog, db::DatabasePool& pool,
+                       RelatedListCache& related_cache, MostViewedCache& most_viewed_cache,
                        std::function<absl::Time()> clock)
-      : catalog_(catalog), pool_(pool), clock_(std::move(clock)) {}
+      : catalog_(catalog),
+        pool_(pool),
+        related_cache_(related_cache),
+        most_viewed_cache_(most_viewed_cache),
+        clock_(std::move(clock)) {}
 
   grpc::ServerUnaryReactor* ListRelatedArticles(grpc::CallbackServerContext* context,
-                                                const v1::ListRelatedArticlesRequest* request,
-                                                v1::ListRelatedArticlesResponse* response) override;
+                                                const grpc::ByteBuffer* request,
+                                                grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* SearchArticles(grpc::CallbackServerContext* context,
                                            const v1::SearchArticlesRequest* request,
                                            v1::SearchArticlesResponse* response) override;
-  grpc::ServerUnaryReactor* ListMostViewedArticles(
-      grpc::CallbackServerContext* context, const v1::ListMostViewedArticlesRequest* request,
-      v1::ListMostViewedArticlesResponse* response) override;
+  grpc::ServerUnaryReactor* ListMostViewedArticles(grpc::CallbackServerContext* context,
+                                                   const grpc::ByteBuffer* request,
+                                                   grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* GetSiteStats(grpc::CallbackServerContext* context,
                                          const v1::GetSiteStatsRequest* request,
                                          v1::SiteStats* response) override;
@@ -34,6 +53,8 @@ class DiscoveryGrpcService final : public v1::DiscoveryService::CallbackService 
  private:
   const DiscoveryCatalog& catalog_;
   db::DatabasePool& pool_;
+  RelatedListCache& related_cache_;
+  MostViewedCache& most_viewed_cache_;
   std::function<absl::Time()> clock_;
 };
 
