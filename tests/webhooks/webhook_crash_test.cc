@@ -2,6 +2,7 @@
 // deliveries are in flight (and while more events are committed), then started again on the
 // same database. Every event reaches the receiver at least once, under one stable id that is
 // distinct per event, every request's signature verifies, and nothing is left in the outbox.
+// Also `newsctl webhook`, the operators' way to the same endpoints and dead letters.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -14,8 +15,10 @@
 #include <pqxx/pqxx>
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "news/v1/webhook.grpc.pb.h"
 #include "server/domain/clients/admin_auth.h"
@@ -151,6 +154,79 @@ TEST(WebhookCrashTest, EveryEventIsDeliveredAfterSigkillAndRestart) {
   EXPECT_EQ(pqxx::nontransaction(db).exec1("SELECT count(*) FROM webhook_outbox")[0].as<int>(), 0);
   std::error_code ignored;
   std::filesystem::remove_all(dir, ignored);
+}
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs `newsctl ARGS` against `database_url`; stdout only.
+CommandRun Newsctl(const std::string& database_url, const std::string& args) {
+  const std::string command = absl::StrCat("DATABASE_URL='", database_url, "' USER=tester ",
+                                           NEWSCTL_BINARY, " ", args, " 2>/dev/null");
+  CommandRun run;
+  FILE* pipe = popen(command.c_str(), "r");
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof(buffer), pipe)) > 0) run.output.append(buffer, n);
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+TEST(WebhookNewsctlTest, AddListDeadReplayRemove) {
+  const std::string database_url =
+      testing::TestPostgres::Instance().CreateDatabase("webhook_newsctl_test");
+  CommandRun added = Newsctl(database_url,
+                      "webhook add https://push.example.vn/news --published --categories=1,2"
+                      " --breaking --description='Ứng dụng'");
+  ASSERT_EQ(added.exit_code, 0);
+  // The secret is the last line (migration logs may come first).
+  const std::vector<std::string> lines = absl::StrSplit(added.output, '\n', absl::SkipEmpty());
+  ASSERT_FALSE(lines.empty());
+  EXPECT_TRUE(absl::StartsWith(lines.back(), "whsec_")) << added.output;
+  EXPECT_EQ(Newsctl(database_url, "webhook add ftp://push.example.vn/ --published").exit_code, 2);
+  EXPECT_EQ(Newsctl(database_url, "webhook add https://push.example.vn/").exit_code, 2)
+      << "no event chosen";
+
+  const CommandRun listed = Newsctl(database_url, "webhook list");
+  ASSERT_EQ(listed.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(listed.output, "https://push.example.vn/news")) << listed.output;
+  EXPECT_TRUE(absl::StrContains(listed.output, "article.published(categories 1,2)"));
+  EXPECT_TRUE(absl::StrContains(listed.output, "article.breaking"));
+  EXPECT_FALSE(absl::StrContains(listed.output, "whsec_")) << "no secrets in lists";
+
+  int64_t dead_id = 0;
+  {
+    pqxx::connection db(database_url);
+    pqxx::work tx(db);
+    dead_id = tx.exec1("INSERT INTO webhook_outbox (endpoint_id, event_type, change_position,"
+                       " payload, attempts, last_status, last_error, dead_time)"
+                       " SELECT id, 'article.breaking', 1, '{}', 9, 503, 'HTTP 503', now()"
+                       " FROM webhook_endpoints RETURNING id")[0]
+                  .as<int64_t>();
+    tx.commit();
+  }
+  const CommandRun dead = Newsctl(database_url, "webhook dead");
+  EXPECT_TRUE(absl::StrContains(dead.output, "article.breaking")) << dead.output;
+  EXPECT_TRUE(absl::StrContains(dead.output, "HTTP 503")) << dead.output;
+  const CommandRun replayed = Newsctl(database_url, absl::StrCat("webhook replay ", dead_id));
+  EXPECT_EQ(replayed.exit_code, 0);
+  EXPECT_TRUE(absl::StrContains(replayed.output, absl::StrCat("msg_", dead_id)));
+  EXPECT_FALSE(absl::StrContains(Newsctl(database_url, "webhook dead").output, "HTTP 503"));
+  EXPECT_EQ(Newsctl(database_url, absl::StrCat("webhook replay ", dead_id)).exit_code, 1)
+      << "no longer dead";
+
+  EXPECT_EQ(Newsctl(database_url, "webhook remove 1").exit_code, 0);
+  EXPECT_EQ(Newsctl(database_url, "webhook remove 1").exit_code, 1);
+  EXPECT_FALSE(absl::StrContains(Newsctl(database_url, "webhook list").output, "push.example"));
+  pqxx::connection db(database_url);
+  EXPECT_EQ(pqxx::nontransaction(db)
+                .exec1("SELECT count(*) FROM moderation_events WHERE actor = 'newsctl:tester'"
+                       " AND action IN ('WEBHOOK_CREATE', 'DEAD_LETTER_REPLAY', 'WEBHOOK_DELETE')")[0]
+                .as<int>(),
+            3);
 }
 
 }  // namespace
