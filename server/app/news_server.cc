@@ -114,6 +114,8 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       moderation_service_(moderation_desk_, word_list_desk_, write_pool_),
       editorial_desk_(page_tokens_),
       editorial_service_(editorial_desk_, write_pool_),
+      webhook_desk_(page_tokens_, own_listeners_),
+      webhook_service_(webhook_desk_, write_pool_),
       view_flusher_(write_pool_, view_counter_, site_activity_, options.view_flush_interval,
                     *metrics_),
       moderation_queue_gauge_(pool_, options.moderation_queue_refresh_interval, *metrics_),
@@ -129,6 +131,13 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
     change_log_follower_ = std::make_unique<ChangeLogFollower>(
         ChangeLogFollowerOptions{.database_url = options.database_url},
         std::vector<ChangeSubscriber*>{&cache_invalidation_}, *metrics_);
+  }
+  if (options.webhook_delivery) {
+    webhook_outbox_writer_ = std::make_unique<WebhookOutboxWriter>(
+        WebhookOutboxWriterOptions{.database_url = options.database_url}, *metrics_);
+    WebhookSenderOptions sender = options.webhook_sender;
+    sender.database_url = options.database_url;
+    webhook_sender_ = std::make_unique<WebhookSender>(sender, own_listeners_, *metrics_);
   }
   metrics_->AddPoolGauges("news_db_pool", "Database", pool_, options.db_connections);
   metrics_->AddPoolGauges("news_db_write_pool", "Database write", write_pool_,
@@ -173,6 +182,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->client_service_);
   builder.RegisterService(&server->moderation_service_);
   builder.RegisterService(&server->editorial_service_);
+  builder.RegisterService(&server->webhook_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(
@@ -184,12 +194,15 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
       !serving.ok()) {
     return serving;
   }
+  server->own_listeners_.Set(server->port_, server->metrics_->port());
   grpc::HealthCheckServiceInterface& health = *server->server_->GetHealthCheckService();
   for (const char* service : kHealthReportedServices) health.SetServingStatus(service, false);
   server->moderation_queue_gauge_.Start();
   if (server->related_list_refresher_) server->related_list_refresher_->Start();
   server->newsroom_worker_.Start();
   if (server->change_log_follower_) server->change_log_follower_->Start();
+  if (server->webhook_outbox_writer_) server->webhook_outbox_writer_->Start();
+  if (server->webhook_sender_) server->webhook_sender_->Start();
   server->health_monitor_ =
       std::make_unique<HealthMonitor>(options.database_url, health, *server->metrics_);
   server->health_monitor_->Start();
@@ -207,6 +220,8 @@ NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 //   stop sending calls while in-flight ones finish;
 // - the moderation queue gauge and the related list refresher read and write through the pools;
 // - the change-log follower only observes (it invalidates the caches, which outlive it);
+// - the webhook sender and outbox writer work from the database alone (attempts cut short are
+//   sent again after their lease), so they need not outlive the calls;
 // - the gRPC server: after it no call can count a view;
 // - the view flusher, whose last flush writes what the calls counted, through the write pool;
 // - the pools, once no job can be queued any more;
@@ -218,6 +233,8 @@ void NewsServer::Shutdown(absl::Duration grace) {
   moderation_queue_gauge_.Stop();
   if (related_list_refresher_) related_list_refresher_->Stop();
   if (change_log_follower_) change_log_follower_->Stop();
+  if (webhook_sender_) webhook_sender_->Stop();
+  if (webhook_outbox_writer_) webhook_outbox_writer_->Stop();
   newsroom_worker_.Stop();
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();

@@ -19,6 +19,8 @@
 #include "server/app/jobs/newsroom_worker.h"
 #include "server/app/jobs/related_list_refresher.h"
 #include "server/app/jobs/view_flusher.h"
+#include "server/app/jobs/webhook_outbox_writer.h"
+#include "server/app/jobs/webhook_sender.h"
 #include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
@@ -34,6 +36,8 @@
 #include "server/domain/discovery/site_activity.h"
 #include "server/domain/newsroom/editorial_desk.h"
 #include "server/domain/pagination.h"
+#include "server/domain/webhooks/webhook_desk.h"
+#include "server/domain/webhooks/webhook_url.h"
 #include "server/transport/articles/article_grpc_service.h"
 #include "server/transport/articles/discovery_grpc_service.h"
 #include "server/transport/articles/editorial_grpc_service.h"
@@ -41,6 +45,7 @@
 #include "server/transport/comments/client_grpc_service.h"
 #include "server/transport/comments/comment_grpc_service.h"
 #include "server/transport/comments/moderation_grpc_service.h"
+#include "server/transport/webhooks/webhook_grpc_service.h"
 
 namespace news {
 
@@ -114,6 +119,11 @@ struct ServerOptions {
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
   // most every 500 ms).
   absl::Duration moderation_queue_refresh_interval = absl::Seconds(5);
+  // Push hooks (docs/live.md): whether this instance writes the webhook outbox from the change
+  // log and delivers it (off here, so that other tests run no such jobs; news-server turns it
+  // on), and how it delivers (database_url is filled in).
+  bool webhook_delivery = false;
+  WebhookSenderOptions webhook_sender;
 };
 
 class NewsServer {
@@ -146,7 +156,8 @@ class NewsServer {
 
   // Start order: the members below are built top to bottom, then Start() starts the view
   // flusher, the gRPC server, the moderation queue gauge, the related list refresher, the
-  // newsroom worker, the change-log follower and the health monitor; Shutdown() stops
+  // newsroom worker, the change-log follower, the webhook outbox writer and sender and the
+  // health monitor; Shutdown() stops
   // them in the reverse order (docs/architecture.md says why), then the pools, then the metrics.
   const ServerOptions options_;
   // Before the pool: the pool reports to it.
@@ -178,6 +189,10 @@ class NewsServer {
   ModerationGrpcService moderation_service_;
   EditorialDesk editorial_desk_;
   EditorialGrpcService editorial_service_;
+  // Set once the ports are bound; webhooks may not point at them.
+  OwnListeners own_listeners_;
+  WebhookDesk webhook_desk_;
+  WebhookGrpcService webhook_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   // Background jobs.
@@ -189,6 +204,9 @@ class NewsServer {
   NewsroomWorker newsroom_worker_;
   // Invalidates the caches; null when all are off.
   std::unique_ptr<ChangeLogFollower> change_log_follower_;
+  // Push hooks; null unless options.webhook_delivery.
+  std::unique_ptr<WebhookOutboxWriter> webhook_outbox_writer_;
+  std::unique_ptr<WebhookSender> webhook_sender_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;
   bool shut_down_ = false;

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <tuple>
 #include <vector>
 
 #include "absl/flags/flag.h"
@@ -132,6 +133,23 @@ ABSL_FLAG(int, change_log_retention_days, news::EnvOr("CHANGE_LOG_RETENTION_DAYS
           "CHANGE_LOG_RETENTION_DAYS)");
 ABSL_FLAG(int, shutdown_grace_seconds, news::EnvOr("SHUTDOWN_GRACE_SECONDS", 10),
           "how long in-flight calls may run after SIGTERM (env SHUTDOWN_GRACE_SECONDS)");
+ABSL_FLAG(bool, webhook_delivery, news::EnvOr("WEBHOOK_DELIVERY", 1) != 0,
+          "write push-hook deliveries from the change log and send them from this instance "
+          "(docs/live.md; env WEBHOOK_DELIVERY=0 turns it off)");
+ABSL_FLAG(std::string, webhook_give_up_age, news::EnvOr("WEBHOOK_GIVE_UP_AGE", "24h"),
+          "a webhook delivery still failing this long after its event is given up (a dead "
+          "letter; env WEBHOOK_GIVE_UP_AGE)");
+ABSL_FLAG(std::string, webhook_timeout, news::EnvOr("WEBHOOK_TIMEOUT", "10s"),
+          "longest one webhook delivery attempt may take, connecting included (env "
+          "WEBHOOK_TIMEOUT)");
+ABSL_FLAG(std::string, webhook_backoff, news::EnvOr("WEBHOOK_BACKOFF", "5s"),
+          "delay after a webhook delivery's first failed attempt; it doubles with each further "
+          "failure, with jitter (env WEBHOOK_BACKOFF)");
+ABSL_FLAG(std::string, webhook_backoff_max, news::EnvOr("WEBHOOK_BACKOFF_MAX", "1h"),
+          "longest delay between two attempts of a webhook delivery (env WEBHOOK_BACKOFF_MAX)");
+ABSL_FLAG(int, webhook_concurrency, news::EnvOr("WEBHOOK_CONCURRENCY", 16),
+          "webhook delivery attempts in flight at once on this instance (env "
+          "WEBHOOK_CONCURRENCY)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves the news.v1 gRPC API.");
@@ -222,6 +240,22 @@ int main(int argc, char** argv) {
     return 1;
   }
   options.comment_rules.edit_window = edit_window;
+  options.webhook_delivery = absl::GetFlag(FLAGS_webhook_delivery);
+  options.webhook_sender.concurrency = std::max(1, absl::GetFlag(FLAGS_webhook_concurrency));
+  for (const auto& [name, text, duration] :
+       {std::tuple{"webhook_give_up_age", absl::GetFlag(FLAGS_webhook_give_up_age),
+                   &options.webhook_sender.give_up_age},
+        std::tuple{"webhook_timeout", absl::GetFlag(FLAGS_webhook_timeout),
+                   &options.webhook_sender.timeout},
+        std::tuple{"webhook_backoff", absl::GetFlag(FLAGS_webhook_backoff),
+                   &options.webhook_sender.backoff_first},
+        std::tuple{"webhook_backoff_max", absl::GetFlag(FLAGS_webhook_backoff_max),
+                   &options.webhook_sender.backoff_max}}) {
+    if (!absl::ParseDuration(text, duration) || *duration <= absl::ZeroDuration()) {
+      std::fprintf(stderr, "news-server: --%s must be a positive duration such as 30s\n", name);
+      return 1;
+    }
+  }
   options.comment_rules.edit_token_secret = absl::GetFlag(FLAGS_comment_edit_secret);
   options.comment_rules.close_after =
       absl::Hours(24) * std::max(0, absl::GetFlag(FLAGS_comment_close_after_days));

@@ -5,6 +5,7 @@
 //   newsctl generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)
 //   newsctl token create|revoke|list            admin tokens (docs/comments.md)
 //   newsctl changes tail [--after=POSITION]     follow the change log (docs/newsroom.md)
+//   newsctl webhook add|list|remove|dead|replay  push hooks (docs/live.md)
 
 #include <cstdio>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include "server/app/newsctl/change_commands.h"
 #include "server/app/newsctl/generate_command.h"
 #include "server/app/newsctl/token_commands.h"
+#include "server/app/newsctl/webhook_commands.h"
 #include "server/db/migrations.h"
 #include "server/domain/discovery/related_news.h"
 #include "server/importer/article_importer.h"
@@ -43,7 +45,10 @@ constexpr char kUsage[] =
     "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
     "  token list                      list admin tokens (no secrets)\n"
-    "  changes tail [--after=POSITION]  print the change log as it grows (docs/newsroom.md)";
+    "  changes tail [--after=POSITION]  print the change log as it grows (docs/newsroom.md)\n"
+    "  webhook add URL [--published [--categories=1,2]] [--breaking] [--reply_to=7,9]\n"
+    "              [--description=TEXT]   register a push hook (prints its secret once)\n"
+    "  webhook list | remove ID | dead [--webhook=ID] | replay ID   (docs/live.md)";
 
 int Migrate(pqxx::connection& db) {
   absl::Status status = news::db::ApplyMigrations(db, news::db::EmbeddedMigrations());
@@ -141,6 +146,7 @@ int main(int argc, char** argv) {
     if (command == "generate") return news::RunGenerateCommand(db);
     if (command == "token") return news::RunTokenCommand(db, rest);
     if (command == "changes") return news::RunChangesCommand(db, rest);
+    if (command == "webhook") return news::RunWebhookCommand(db, rest);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "newsctl %s: %s\n", command.c_str(), e.what());
     return 1;
