@@ -169,13 +169,21 @@ start_patroni() {
     _ "$dir/patroni.pid" "$dir/patroni.yml" >"$dir/patroni.out" 2>&1 </dev/null &
 }
 
+# The HTTP status of GET `path` on node `i`'s Patroni REST API (200 or 503), 000 when it does not
+# answer; plain bash, so that curl is not needed.
+rest_status() {
+  local i=$1 path=$2
+  timeout 2 bash -c 'exec 3<>"/dev/tcp/127.0.0.1/$0" && printf "GET %s HTTP/1.0\r\n\r\n" "$1" >&3 &&
+    head -1 <&3' "$(rest_port "$i")" "$path" 2>/dev/null | awk '{ print $2 }' | grep . || echo 000
+}
+
 patronictl_() { patronictl -c "$state/node1/patroni.yml" "$@"; }
 
 # The name of the node holding the leader key, or nothing.
 leader() {
   local i
   for i in 1 2 3; do
-    if curl -fsS -m 1 "http://127.0.0.1:$(rest_port "$i")/leader" >/dev/null 2>&1; then
+    if [ "$(rest_status "$i" /leader)" = 200 ]; then
       echo "node$i"
       return 0
     fi
@@ -206,8 +214,7 @@ wait_for_replicas() {
     name="$(leader)"
     sync=0
     for i in 1 2 3; do
-      [ "$(curl -s -m 1 -o /dev/null -w '%{http_code}' "http://127.0.0.1:$(rest_port "$i")/sync" \
-        2>/dev/null)" = 200 ] && sync=1
+      [ "$(rest_status "$i" /sync)" = 200 ] && sync=1
     done
     if [ -n "$name" ] && [ "$sync" = 1 ]; then
       streaming="$(psql_on "${name#node}" -d postgres -c \
@@ -330,8 +337,7 @@ failover() {
     local i
     for i in 1 2 3; do
       [ "node$i" = "$current" ] && continue
-      if [ "$(curl -fsS -m 1 -o /dev/null -w '%{http_code}' \
-          "http://127.0.0.1:$(rest_port "$i")/sync" 2>/dev/null)" = 200 ]; then
+      if [ "$(rest_status "$i" /sync)" = 200 ]; then
         candidate="node$i"
         break
       fi
