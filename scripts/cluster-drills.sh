@@ -212,10 +212,14 @@ drill_lag() {
   # Reads must see the new category from every instance within 2 s plus the probe interval.
   local deadline=$((paused_at + 4000)) seen=""
   while [ "$(now_ms)" -lt "$deadline" ]; do
-    local ok=1 server
+    # Five reads per instance, all of which must see it: reads spread over the replicas, so one
+    # read could miss the paused one by chance.
+    local ok=1 server attempt
     for server in ${NEWS_TARGETS//,/ }; do
-      grep -qF "$marker" <<<"$("$build/client-sample/news-client" --server="$server" \
-        categories 2>/dev/null || true)" || ok=0
+      for attempt in 1 2 3 4 5; do
+        grep -qF "$marker" <<<"$("$build/client-sample/news-client" --server="$server" \
+          categories 2>/dev/null || true)" || ok=0
+      done
     done
     if [ $ok = 1 ]; then seen=$(($(now_ms) - paused_at)); break; fi
     sleep 0.1
