@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "client-sample/channel_policy.h"
 #include "google/rpc/error_details.pb.h"
 #include "google/rpc/status.pb.h"
 
@@ -41,7 +42,7 @@ const char* VietnameseWeekday(absl::Weekday weekday) {
 }  // namespace
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address) {
-  return grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
+  return NewMobileChannel(address);
 }
 
 std::unique_ptr<grpc::ClientContext> NewCallContext(const Connection& connection) {

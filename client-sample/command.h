@@ -35,8 +35,9 @@ struct Connection {
   absl::Duration call_timeout;
 };
 
-// A plaintext channel to `address` (HOST:PORT). Connecting is lazy: an unreachable server shows
-// up as UNAVAILABLE or DEADLINE_EXCEEDED on the first call.
+// A plaintext channel to `address` (HOST:PORT, or any gRPC target) with the retry, keepalive and
+// load-balancing policy of channel_policy.h. Connecting is lazy: an unreachable server shows up
+// as UNAVAILABLE (after the policy's retries) or DEADLINE_EXCEEDED on the first call.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address);
 
 // A context for one call whose deadline is `connection.call_timeout` from now. Use a fresh one

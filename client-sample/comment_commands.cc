@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "client-sample/channel_policy.h"
 #include "client-sample/client_commands.h"
 #include "client-sample/display_text.h"
 #include "news/v1/comment.grpc.pb.h"
@@ -120,8 +121,20 @@ int RunComment(const Connection& connection, const CommandArgs& args) {
 
   auto stub = v1::CommentService::NewStub(connection.channel);
   v1::Comment comment;
-  const grpc::Status status =
-      stub->CreateComment(ReaderContext(connection).get(), request, &comment);
+  // The channel already retried UNAVAILABLE within the deadline. When the outcome is still
+  // unknown, the app sends the very same request (same request_id) again with a fresh deadline:
+  // the server stores the comment once and answers the resend with it.
+  constexpr int kMaxSends = 4;
+  grpc::Status status;
+  for (int send = 1; send <= kMaxSends; ++send) {
+    status = stub->CreateComment(ReaderContext(connection).get(), request, &comment);
+    if (status.ok() || !ShouldResendCreate(status.error_code()) || send == kMaxSends) break;
+    const absl::Duration delay = CreateResendDelay(send);
+    std::fprintf(stderr, "CreateComment: %s; sending request_id %s again in %s\n",
+                 status.error_message().c_str(), request.request_id().c_str(),
+                 absl::FormatDuration(delay).c_str());
+    absl::SleepFor(delay);
+  }
   if (!status.ok()) return PrintStatus("CreateComment", status);
   PrintComment(comment, "");
   std::printf("state: %s (request_id %s)\nedit_token: %s (keep it to edit or withdraw)\n",

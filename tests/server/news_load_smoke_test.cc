@@ -5,10 +5,15 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include <pqxx/pqxx>
+
 #include <cstdio>
+#include <fstream>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "tests/support/test_server.h"
 
 namespace news {
@@ -99,6 +104,49 @@ TEST(NewsLoadSmokeTest, OpenLoopSendsAtTheRequestedRate) {
   EXPECT_EQ(Number(total, "error_count"), 0);
 }
 
+// The drill mode (scripts/cluster-drills.sh): the sample client's retry policy, creates resent
+// with their request_id, and a completions file whose acknowledged creates are all stored once.
+TEST(NewsLoadSmokeTest, CompletionsFileListsEveryAcknowledgedCreateAsStored) {
+  auto server = testing::TestServer::Start("news_load_smoke_drill");
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  const std::string completions_path =
+      absl::StrCat(::testing::TempDir(), "news_load_smoke_completions.tsv");
+
+  const CommandOutput output = RunNewsLoad(absl::StrCat(
+      "--target=ipv4:127.0.0.1:", server->server->port(), ",127.0.0.1:", server->server->port(),
+      " --retry_policy --resend_creates=10s --mix=create_comment=1,get=1 --concurrency=4"
+      " --warmup=0s --duration=1s --max-requests=40 --completions_file=", completions_path,
+      " --json"));
+  ASSERT_EQ(output.exit_code, 0) << output.stdout_text;
+
+  std::ifstream completions(completions_path);
+  std::string line;
+  int acknowledged = 0;
+  int reads = 0;
+  pqxx::connection db(server->database_url);
+  while (std::getline(completions, line)) {
+    const std::vector<std::string> fields = absl::StrSplit(line, '\t');
+    ASSERT_EQ(fields.size(), 7) << line;
+    EXPECT_EQ(fields[2], "0") << line;
+    if (fields[1] == "get") {
+      ++reads;
+      continue;
+    }
+    ASSERT_EQ(fields[1], "create_comment") << line;
+    EXPECT_EQ(fields[3], "1") << line;  // nothing failed, so nothing was resent
+    ++acknowledged;
+    pqxx::nontransaction query(db);
+    const pqxx::row stored = query.exec_params1(
+        "SELECT count(*), min(id) FROM comments WHERE request_id = $1", fields[4]);
+    EXPECT_EQ(stored[0].as<int>(), 1) << line;
+    EXPECT_EQ(stored[1].as<std::string>(), fields[6]) << line;
+  }
+  EXPECT_GT(acknowledged, 0);
+  EXPECT_GT(reads, 0);
+  std::remove(completions_path.c_str());
+}
+
 TEST(NewsLoadSmokeTest, RefusesTargetsOutsideLoopback) {
   const CommandOutput refused =
       RunNewsLoad("--target=192.0.2.1:50051 --duration=1s --max-requests=1 2>/dev/null");
@@ -107,6 +155,9 @@ TEST(NewsLoadSmokeTest, RefusesTargetsOutsideLoopback) {
   const CommandOutput by_name =
       RunNewsLoad("--target=dns:///example.com:443 --duration=1s --max-requests=1 2>/dev/null");
   EXPECT_EQ(by_name.exit_code, 2);
+  const CommandOutput in_a_list = RunNewsLoad(
+      "--target=ipv4:127.0.0.1:50051,192.0.2.1:50051 --duration=1s --max-requests=1 2>/dev/null");
+  EXPECT_EQ(in_a_list.exit_code, 2);
 }
 
 TEST(NewsLoadSmokeTest, RejectsAnUnknownRpcInTheMix) {

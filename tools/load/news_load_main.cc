@@ -9,6 +9,7 @@
 #include <condition_variable>
 #include <cstdio>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <random>
 #include <string>
@@ -21,11 +22,15 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "client-sample/channel_policy.h"
 #include "tools/load/load_report.h"
 #include "tools/load/workload.h"
 
-ABSL_FLAG(std::string, target, "127.0.0.1:50051", "HOST:PORT of the server");
+ABSL_FLAG(std::string, target, "127.0.0.1:50051",
+          "HOST:PORT of the server, or any gRPC target, e.g. ipv4:127.0.0.1:15461,127.0.0.1:15462 "
+          "for several servers (with --retry_policy, calls go round robin over them)");
 ABSL_FLAG(std::string, mix, "get",
           "RPCs and weights, e.g. get=70,list=20,categories=10 (a missing weight is 1); "
           "RPCs: get, list, list_deep, categories, sources, related, search, most_viewed, "
@@ -55,6 +60,18 @@ ABSL_FLAG(absl::Duration, connect_timeout, absl::Seconds(5),
           "how long to wait for the server to accept connections");
 ABSL_FLAG(uint64_t, seed, 1, "random seed for the mix and the ids");
 ABSL_FLAG(bool, json, false, "print the report as JSON instead of a table");
+ABSL_FLAG(bool, retry_policy, false,
+          "use the channel policy of the sample client (client-sample/channel_policy.h): "
+          "UNAVAILABLE retried with exponential backoff, round robin over the target's "
+          "addresses, keepalive");
+ABSL_FLAG(absl::Duration, resend_creates, absl::ZeroDuration(),
+          "create_comment: send a create whose outcome is unknown again, with the same "
+          "request_id and x-client-id, until acknowledged or this long after its first send "
+          "(0: send once)");
+ABSL_FLAG(std::string, completions_file, "",
+          "write one line per finished call (warm-up included): unix milliseconds, RPC, status "
+          "code number, sends, and for create_comment its request_id, x-client-id and the "
+          "acknowledged comment id");
 ABSL_FLAG(bool, allow_remote, false, "allow a target outside the loopback interface");
 
 namespace news::load {
@@ -62,12 +79,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// True for 127.0.0.0/8, ::1, "localhost" and unix: sockets, with or without a gRPC scheme.
+// True for 127.0.0.0/8, ::1, "localhost" and unix: sockets, with or without a gRPC scheme; an
+// ipv4: or ipv6: list only when every address in it is.
 bool IsLoopbackTarget(absl::string_view target) {
   if (absl::StartsWith(target, "unix:")) return true;
-  for (absl::string_view scheme : {"dns:///", "ipv4:", "ipv6:"}) {
-    if (absl::ConsumePrefix(&target, scheme)) break;
+  for (absl::string_view scheme : {"ipv4:", "ipv6:"}) {
+    if (absl::ConsumePrefix(&target, scheme)) {
+      for (absl::string_view address : absl::StrSplit(target, ',')) {
+        if (!IsLoopbackTarget(address)) return false;
+      }
+      return true;
+    }
   }
+  absl::ConsumePrefix(&target, "dns:///");
   absl::string_view host = target;
   if (absl::ConsumePrefix(&host, "[")) {
     host = host.substr(0, host.find(']'));
@@ -95,6 +119,9 @@ struct DriverOptions {
   int max_in_flight;
   int page_size;
   uint64_t seed;
+  absl::Duration resend_creates;
+  // Receives a line per finished call when not null.
+  std::FILE* completions;
 };
 
 // Sends calls until the run ends, closed loop (each completion sends the next call) or open
@@ -170,12 +197,14 @@ class LoadDriver {
         .page_size = options_.page_size,
         .rng = rng,
         .deadline = std::chrono::system_clock::now() + absl::ToChronoNanoseconds(options_.deadline),
-        .done = [this, mix_index, scheduled, measured](const grpc::Status& status, size_t bytes) {
+        .resend_creates = options_.resend_creates,
+        .done = [this, mix_index, scheduled, measured](const CallOutcome& outcome) {
           const auto finished = Clock::now();
           if (measured) {
-            recorder_.Record(mix_index, status.error_code(), absl::FromChrono(finished - scheduled),
-                             bytes);
+            recorder_.Record(mix_index, outcome.status.error_code(),
+                             absl::FromChrono(finished - scheduled), outcome.response_bytes);
           }
+          if (options_.completions != nullptr) WriteCompletion(mix_[mix_index].rpc->name, outcome);
           if (options_.rps <= 0) Send(finished);
           // Under the mutex, so that Run() cannot return while this thread still notifies.
           std::lock_guard lock(mutex_);
@@ -183,6 +212,15 @@ class LoadDriver {
           if (in_flight_.fetch_sub(1) == 1) done_.notify_all();
         }});
     return true;
+  }
+
+  void WriteCompletion(const char* rpc, const CallOutcome& outcome) {
+    const std::string line = absl::StrCat(
+        absl::ToUnixMillis(absl::Now()), "\t", rpc, "\t", outcome.status.error_code(), "\t",
+        outcome.sends, "\t", outcome.request_id, "\t", outcome.client_id, "\t",
+        outcome.comment_id, "\n");
+    std::lock_guard lock(completions_mutex_);
+    std::fwrite(line.data(), 1, line.size(), options_.completions);
   }
 
   void StopLocked(Clock::time_point at) {
@@ -205,6 +243,7 @@ class LoadDriver {
   std::atomic<int64_t> measured_sent_{0};
   std::atomic<int64_t> in_flight_{0};
   std::mutex mutex_;
+  std::mutex completions_mutex_;
   std::condition_variable done_;
   bool stopped_ = false;
   Clock::time_point stopped_at_;
@@ -258,7 +297,9 @@ int Main(int argc, char** argv) {
 
   std::vector<ChannelStubs> channels;
   for (int i = 0; i < connections; ++i) {
-    grpc::ChannelArguments arguments;
+    grpc::ChannelArguments arguments = absl::GetFlag(FLAGS_retry_policy)
+                                           ? client::MobileChannelArguments()
+                                           : grpc::ChannelArguments();
     // Channels with equal arguments share one TCP connection; a distinct argument and a
     // private subchannel pool make each channel its own connection.
     arguments.SetInt("news_load.connection_index", i);
@@ -302,7 +343,7 @@ int Main(int argc, char** argv) {
   std::vector<std::string> names;
   for (const MixEntry& entry : *mix) names.push_back(entry.rpc->name);
   LoadRecorder recorder(names);
-  const DriverOptions options{
+  DriverOptions options{
       .concurrency = absl::GetFlag(FLAGS_concurrency),
       .rps = absl::GetFlag(FLAGS_rps),
       .duration = absl::GetFlag(FLAGS_duration),
@@ -312,7 +353,18 @@ int Main(int argc, char** argv) {
       .max_in_flight = std::max(1, absl::GetFlag(FLAGS_max_in_flight)),
       .page_size = absl::GetFlag(FLAGS_page_size),
       .seed = absl::GetFlag(FLAGS_seed),
+      .resend_creates = absl::GetFlag(FLAGS_resend_creates),
+      .completions = nullptr,
   };
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> completions(nullptr, std::fclose);
+  if (const std::string path = absl::GetFlag(FLAGS_completions_file); !path.empty()) {
+    completions.reset(std::fopen(path.c_str(), "w"));
+    if (completions == nullptr) {
+      std::fprintf(stderr, "news-load: cannot write %s\n", path.c_str());
+      return 1;
+    }
+    options.completions = completions.get();
+  }
   LoadDriver driver(options, channels, articles, *data, *mix, recorder);
   RunDescription run{
       .target = target,

@@ -1,5 +1,7 @@
 #include "tools/load/workload.h"
 
+#include <grpcpp/alarm.h>
+
 #include <algorithm>
 #include <cmath>
 #include <utility>
@@ -9,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "client-sample/channel_policy.h"
 
 namespace news::load {
 namespace {
@@ -33,7 +36,7 @@ void Send(CallSetup& setup, Request request, Method method) {
   call->request = std::move(request);
   call->done = std::move(setup.done);
   method(&call->context, &call->request, &call->response, [call](grpc::Status status) {
-    call->done(status, call->response.ByteSizeLong());
+    call->done(CallOutcome{.status = status, .response_bytes = call->response.ByteSizeLong()});
     delete call;
   });
 }
@@ -109,16 +112,61 @@ void ListComments(CallSetup setup) {
   });
 }
 
-void CreateComment(CallSetup setup) {
+// One CreateComment until its final answer: the same request and x-client-id on every send.
+struct CreateCall {
+  v1::CommentService::Stub* stub;
   v1::CreateCommentRequest request;
-  request.set_article_id(setup.articles.Pick(setup.rng));
-  request.set_author_name("Bạn đọc thử tải");
+  std::string client_id;
+  absl::Duration timeout;
+  absl::Time give_up_at;
+  int sends = 0;
+  CallCompletion done;
+  // One context per send (gRPC forbids reuse); alarms live until the call ends.
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::Alarm>> alarms;
+  v1::Comment response;
+};
+
+void SendCreate(CreateCall* call) {
+  auto& context = call->contexts.emplace_back(std::make_unique<grpc::ClientContext>());
+  context->set_deadline(absl::ToChronoTime(absl::Now() + call->timeout));
+  context->AddMetadata("x-client-id", call->client_id);
+  ++call->sends;
+  call->stub->async()->CreateComment(
+      context.get(), &call->request, &call->response, [call](grpc::Status status) {
+        if (!status.ok() && client::ShouldResendCreate(status.error_code())) {
+          const absl::Time resend_at = absl::Now() + client::CreateResendDelay(call->sends);
+          if (resend_at < call->give_up_at) {
+            call->alarms.push_back(std::make_unique<grpc::Alarm>());
+            call->alarms.back()->Set(absl::ToChronoTime(resend_at),
+                                     [call](bool) { SendCreate(call); });
+            return;
+          }
+        }
+        call->done(CallOutcome{.status = status,
+                               .response_bytes = call->response.ByteSizeLong(),
+                               .sends = call->sends,
+                               .request_id = call->request.request_id(),
+                               .client_id = call->client_id,
+                               .comment_id = status.ok() ? call->response.id() : 0});
+        delete call;
+      });
+}
+
+void CreateComment(CallSetup setup) {
+  auto* call = new CreateCall{};
+  call->stub = setup.stubs.comments.get();
+  call->request.set_article_id(setup.articles.Pick(setup.rng));
+  call->request.set_author_name("Bạn đọc thử tải");
   // Unique text and request id: the server rejects the same text twice and replays request ids.
   const uint64_t unique = setup.rng();
-  request.set_body(absl::StrCat("Bình luận thử tải số ", unique, ": bài viết rất hữu ích."));
-  request.set_request_id(absl::StrCat("news-load-", unique));
-  Send<v1::Comment>(setup, std::move(request),
-                    [&](auto... args) { setup.stubs.comments->async()->CreateComment(args...); });
+  call->request.set_body(absl::StrCat("Bình luận thử tải số ", unique, ": bài viết rất hữu ích."));
+  call->request.set_request_id(absl::StrCat("news-load-", unique));
+  call->client_id = absl::StrCat("news-load-", setup.rng());
+  call->timeout = absl::FromChrono(setup.deadline - std::chrono::system_clock::now());
+  call->give_up_at = absl::Now() + setup.resend_creates;
+  call->done = std::move(setup.done);
+  SendCreate(call);
 }
 
 constexpr RpcKind kRpcKinds[] = {

@@ -17,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "absl/types/span.h"
 #include "news/v1/article.grpc.pb.h"
 #include "news/v1/comment.grpc.pb.h"
@@ -64,8 +65,20 @@ struct DiscoveredData {
   int64_t deep_page_offset = 0;
 };
 
-// Called once per call with its final status and the size of the response message.
-using CallCompletion = std::function<void(const grpc::Status&, size_t response_bytes)>;
+// How one call ended.
+struct CallOutcome {
+  grpc::Status status;
+  size_t response_bytes = 0;
+  // create_comment: how many times the request was sent (more than 1 with resend_creates), its
+  // request_id and x-client-id, and the id of the comment when acknowledged.
+  int sends = 1;
+  std::string request_id;
+  std::string client_id;
+  int64_t comment_id = 0;
+};
+
+// Called once per call with its outcome.
+using CallCompletion = std::function<void(const CallOutcome&)>;
 
 // Everything one call needs to build and send its request.
 struct CallSetup {
@@ -75,6 +88,10 @@ struct CallSetup {
   int page_size;
   std::mt19937_64& rng;
   std::chrono::system_clock::time_point deadline;
+  // create_comment: while above zero, a create whose outcome is unknown (ShouldResendCreate in
+  // client-sample/channel_policy.h) is sent again, unchanged, after CreateResendDelay, with a
+  // fresh deadline, until acknowledged or this long after its first send.
+  absl::Duration resend_creates;
   CallCompletion done;
 };
 
