@@ -120,8 +120,11 @@ free_port() {
 
 start_news_server() {
   rm -f "$work/run/server.port"
+  # news-load names a new reader's address in x-forwarded-for on every call; trusting it as a
+  # proxy applies the per-network comment rules as to many readers, not to one machine.
   "$server_bin" --listen=127.0.0.1:0 --port_file="$work/run/server.port" --metrics_listen= \
-    --log_level=warn $server_flags "$@" >"$work/run/server.log" 2>&1 &
+    --log_level=warn --trusted_proxies=127.0.0.1/32 $server_flags "$@" \
+    >"$work/run/server.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   for _ in $(seq 100); do
@@ -310,9 +313,10 @@ report="$work/report.md"
     "10000 articles where marked; latency includes failed calls. Average GetArticle response:" \
     "$article_bytes bytes (the reference server returns an Article of that size)."
   echo "- news-server: \`news-server --listen=127.0.0.1:0 --metrics_listen= --log_level=warn" \
-    "$server_flags\`, other flags at their defaults (\`news-server --help\`), which include" \
-    "the caches (10000 articles, 1000 first feed pages and 10000 related lists, each served for" \
-    "at most 5 min, invalidated by the change log and re-read in the background when read" \
+    "--trusted_proxies=127.0.0.1/32 $server_flags\` (news-load names a new reader's address in" \
+    "x-forwarded-for on every call), other flags at their defaults (\`news-server --help\`), which" \
+    "include the caches (10000 articles, 1000 first feed pages and 10000 related lists, each served" \
+    "for at most 5 min, invalidated by the change log and re-read in the background when read" \
     "after 1 s);" \
     "\"cache off\" is \`--article_cache_entries=0 --feed_cache_entries=0\`."
   echo

@@ -139,6 +139,12 @@ class AbuseResistanceTest : public ::testing::Test {
     direct_ = Site::Start("abuse_direct_test", direct).release();
     ASSERT_NE(direct_, nullptr);
 
+    // Behind the same proxy, with the per-network rules off.
+    ServerOptions unlimited = proxied;
+    unlimited.comment_rules.address_flood_limit = 0;
+    unlimited_ = Site::Start("abuse_unlimited_test", unlimited).release();
+    ASSERT_NE(unlimited_, nullptr);
+
     // Writes need a server-issued id.
     ServerOptions strict;
     strict.comment_rules.moderation = CommentModeration::kPost;
@@ -152,16 +158,19 @@ class AbuseResistanceTest : public ::testing::Test {
     delete proxied_;
     delete direct_;
     delete strict_;
+    delete unlimited_;
   }
 
   static Site* proxied_;
   static Site* direct_;
   static Site* strict_;
+  static Site* unlimited_;
 };
 
 Site* AbuseResistanceTest::proxied_ = nullptr;
 Site* AbuseResistanceTest::direct_ = nullptr;
 Site* AbuseResistanceTest::strict_ = nullptr;
+Site* AbuseResistanceTest::unlimited_ = nullptr;
 
 TEST_F(AbuseResistanceTest, TwelveClientIdsFromOneAddressStopAtTheAddressCeiling) {
   std::vector<grpc::Status> statuses;
@@ -188,6 +197,36 @@ TEST_F(AbuseResistanceTest, TwelveClientIdsFromOneAddressStopAtTheAddressCeiling
   EXPECT_EQ(again.id(), first.id());
   // Another address has its own budget.
   EXPECT_TRUE(proxied_->Post("spammer-0", "198.51.100.2", "Một bình luận khác hẳn").ok());
+}
+
+// The creates of one network wait for each other (through commit) only to count exactly: with
+// the per-network rules off, a create does not wait for another create from its network.
+TEST_F(AbuseResistanceTest, CreatesOfOneNetworkQueueOnlyWhileItsRulesAreOn) {
+  const std::string address = "198.51.100.77";
+  for (Site* site : {proxied_, unlimited_}) {
+    // A create of the network in progress: its transaction holds the network's lock.
+    pqxx::connection holder(site->server->database_url);
+    pqxx::work in_progress(holder);
+    in_progress.exec_params("SELECT pg_advisory_xact_lock(7304, hashtext($1::cidr::text))",
+                            address + "/32");
+    auto context = testing::ContextWithDeadline(1);
+    context->AddMetadata("x-client-id", "queued-reader");
+    context->AddMetadata("x-forwarded-for", address);
+    v1::CreateCommentRequest request;
+    request.set_article_id(site->article_id);
+    request.set_author_name("Độc giả");
+    request.set_body("Bình luận trong lúc người cùng mạng đang gửi");
+    request.set_request_id(site == proxied_ ? "queued-on" : "queued-off");
+    v1::Comment comment;
+    const grpc::Status status = site->comments->CreateComment(context.get(), request, &comment);
+    if (site == proxied_) {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    } else {
+      ASSERT_TRUE(status.ok()) << status.error_message();
+      EXPECT_EQ(site->RecordedAddress(comment.id()),
+                std::make_pair(address, std::string("198.51.100.77/32")));
+    }
+  }
 }
 
 TEST_F(AbuseResistanceTest, SameTextUnderANewIdFromOneAddressIsADuplicate) {

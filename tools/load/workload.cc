@@ -31,8 +31,14 @@ void Send(CallSetup& setup, Request request, Method method) {
   auto* call = new Call<Request, Response>{};
   call->context.set_deadline(setup.deadline);
   // Every call comes from a different reader, as on a busy site: per-client limits and view
-  // de-duplication do not throttle the load.
-  call->context.AddMetadata("x-client-id", absl::StrCat("news-load-", setup.rng()));
+  // de-duplication do not throttle the load. Each also names a different address in the benchmark
+  // range 198.18.0.0/15 (RFC 2544) as a proxy would, so a server that trusts the load
+  // generator's address as a proxy (--trusted_proxies) applies its per-network rules as it would
+  // to many readers, not to one machine.
+  const uint64_t reader = setup.rng();
+  call->context.AddMetadata("x-client-id", absl::StrCat("news-load-", reader));
+  call->context.AddMetadata("x-forwarded-for", absl::StrCat("198.", 18 + (reader >> 16) % 2, ".",
+                                                            (reader >> 8) % 256, ".", reader % 256));
   call->request = std::move(request);
   call->done = std::move(setup.done);
   method(&call->context, &call->request, &call->response, [call](grpc::Status status) {

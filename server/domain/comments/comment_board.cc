@@ -133,7 +133,7 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
     const v1::CreateCommentRequest& request) const {
   absl::StatusOr<CommentText> text = ValidateCreate(request);
   if (!text.ok()) return text.status();
-  absl::StatusOr<Screening> screening = PolicyState(db, commenter.client_id, *text);
+  absl::StatusOr<Screening> screening = PolicyState(db, *text);
   if (!screening.ok()) return screening.status();
 
   storage::NewComment comment;
@@ -152,6 +152,10 @@ absl::StatusOr<v1::Comment> CommentBoard::CreateComment(
     comment.client_address = commenter.address->ToString();
     comment.client_network = RateLimitNetwork(*commenter.address).ToString();
     comment.address_flood_limit = rules_.address_flood_limit;
+  }
+  if (screening->approve_if_trusted) {
+    comment.trust_after = rules_.trust_after;
+    comment.trust_clean_days = CommentPolicy::kTrustCleanDays;
   }
   if (rules_.close_after > absl::ZeroDuration()) {
     // Closing by age costs one more read, only when it is configured. A retry of a request
@@ -357,8 +361,11 @@ absl::StatusOr<v1::Comment> CommentBoard::UpdateComment(
   // Screened before the transaction, as the policy reads on the connection. Only the body is
   // new: the author name was screened when the comment was created.
   const std::string& client_id = commenter.client_id;
-  absl::StatusOr<Screening> screening = PolicyState(db, client_id, CommentText{"", body});
+  absl::StatusOr<Screening> screening = PolicyState(db, CommentText{"", body});
   if (!screening.ok()) return screening.status();
+  if (screening->approve_if_trusted && policy_.Trusted(db, client_id)) {
+    screening->state = v1::COMMENT_STATE_APPROVED;
+  }
 
   pqxx::work tx(db);
   absl::StatusOr<storage::StoredComment> own =
@@ -426,9 +433,8 @@ absl::Status CommentBoard::DeleteComment(pqxx::connection& db, const Commenter& 
 }
 
 absl::StatusOr<Screening> CommentBoard::PolicyState(pqxx::connection& db,
-                                                   const std::string& client_id,
                                                    const CommentText& text) const {
-  return policy_.Screen(db, client_id, text);
+  return policy_.Screen(db, text);
 }
 
 v1::Comment CommentBoard::ForAuthor(storage::StoredComment stored) const {

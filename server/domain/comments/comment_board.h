@@ -117,12 +117,11 @@ class CommentBoard {
 
  private:
   // The moderation policy for new text, the one decision CreateComment and UpdateComment share
-  // (CommentPolicy::Screen: word lists, links, trusted readers, the moderation mode): the state
-  // a comment with this text by `client_id` enters (PENDING: held for a moderator) and why it
-  // is held; InvalidArgument when a field holds a banned term. Reads on `db`, so no transaction
-  // may be open on it.
-  absl::StatusOr<Screening> PolicyState(pqxx::connection& db, const std::string& client_id,
-                                        const CommentText& text) const;
+  // (CommentPolicy::Screen: word lists, links, the moderation mode): the state a comment with
+  // this text enters (PENDING: held for a moderator, unless Screening::approve_if_trusted and
+  // its client is a trusted reader) and why it is held; InvalidArgument when a field holds a
+  // banned term. Reads on `db`, so no transaction may be open on it.
+  absl::StatusOr<Screening> PolicyState(pqxx::connection& db, const CommentText& text) const;
 
   // The comment as its author receives it from CreateComment: with its edit token.
   v1::Comment ForAuthor(storage::StoredComment stored) const;

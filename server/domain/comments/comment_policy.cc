@@ -60,7 +60,6 @@ void CommentPolicy::RefreshIfDue(pqxx::connection& db) const {
 }
 
 absl::StatusOr<Screening> CommentPolicy::Screen(pqxx::connection& db,
-                                                const std::string& client_id,
                                                 const CommentText& text) const {
   RefreshIfDue(db);
   const std::shared_ptr<const text::TermMatcher> terms = matcher();
@@ -87,14 +86,14 @@ absl::StatusOr<Screening> CommentPolicy::Screen(pqxx::connection& db,
     screening.state = v1::COMMENT_STATE_APPROVED;
     return screening;
   }
-  if (rules_.trust_after > 0) {
-    pqxx::nontransaction tx(db);
-    if (storage::CommentPolicyStore(tx).HasCleanRecord(client_id, rules_.trust_after,
-                                                       kTrustCleanDays)) {
-      screening.state = v1::COMMENT_STATE_APPROVED;
-    }
-  }
+  screening.approve_if_trusted = rules_.trust_after > 0;
   return screening;
+}
+
+bool CommentPolicy::Trusted(pqxx::connection& db, const std::string& client_id) const {
+  pqxx::nontransaction tx(db);
+  return storage::CommentPolicyStore(tx).HasCleanRecord(client_id, rules_.trust_after,
+                                                        kTrustCleanDays);
 }
 
 }  // namespace news

@@ -6,8 +6,9 @@
 // hold it for a moderator, and a trusted reader's comment skips pre-moderation. The word lists
 // live in the database; each server keeps them as one in-memory TermMatcher that it rebuilds
 // when the list version moved (checked at most every `word_list_refresh`, on the connection of
-// a create), so a create costs no extra query except that check and, under pre-moderation, the
-// trusted-reader lookup. Thread-safe; methods run on a database pool worker.
+// a create), so a create costs no extra query except that check. The trusted-reader test is made
+// where the comment is written (create_comment_from_address() for a create, in the same round
+// trip; Trusted() for an edit). Thread-safe; methods run on a database pool worker.
 
 #include <cstdint>
 #include <memory>
@@ -32,6 +33,10 @@ struct Screening {
   v1::CommentState state = v1::COMMENT_STATE_PENDING;
   // Why it is held; unset when nothing in the comment held it.
   std::optional<v1::CommentHold> hold;
+  // PENDING only for want of trust: under pre-moderation, nothing held the comment, and it is
+  // APPROVED instead when its client is a trusted reader (CommentRules::trust_after approved
+  // comments, none rejected or spam in kTrustCleanDays days).
+  bool approve_if_trusted = false;
 };
 
 class CommentPolicy {
@@ -43,11 +48,13 @@ class CommentPolicy {
                          absl::Duration word_list_refresh = absl::Seconds(1))
       : rules_(rules), refresh_interval_(word_list_refresh) {}
 
-  // Screens the validated `text` of `client_id`'s new comment. InvalidArgument with a
-  // BadRequest violation on `body` and/or `author_name` ("must not contain a word or phrase
-  // this site does not accept", never the term) when a field holds a banned term.
-  absl::StatusOr<Screening> Screen(pqxx::connection& db, const std::string& client_id,
-                                   const CommentText& text) const;
+  // Screens the validated `text` of a new comment. InvalidArgument with a BadRequest violation
+  // on `body` and/or `author_name` ("must not contain a word or phrase this site does not
+  // accept", never the term) when a field holds a banned term.
+  absl::StatusOr<Screening> Screen(pqxx::connection& db, const CommentText& text) const;
+
+  // Whether `client_id` is a trusted reader now (see Screening::approve_if_trusted). One query.
+  bool Trusted(pqxx::connection& db, const std::string& client_id) const;
 
   // Makes the next Screen reload the word lists (after this instance changed them).
   void Invalidate() const;

@@ -65,10 +65,7 @@ void CommentPolicyStore::Prepare(pqxx::connection& connection) {
                      " WHERE comment_id = ANY($1::bigint[])");
   connection.prepare(
       "client_clean_record",
-      "SELECT (SELECT count(*) FROM (SELECT 1 FROM comments WHERE client_id = $1"
-      " AND state = 'approved' LIMIT $2) approved) >= $2"
-      " AND NOT EXISTS (SELECT 1 FROM moderation_events WHERE client_id = $1"
-      " AND action IN ('REJECT', 'MARK_SPAM') AND create_time > now() - $3 * interval '1 day')");
+      "SELECT client_is_trusted($1, $2, $3)");
 }
 
 int64_t CommentPolicyStore::WordListVersion() {

@@ -100,7 +100,8 @@ std::string QueueQuery(absl::string_view sort_key, absl::string_view position,
       ", c.id ", direction, " LIMIT $7");
 }
 
-// The outcome names of create_comment() (db/migrations/0005_create_comment.sql).
+// The outcome names of create_comment_from_address() (db/migrations/0005_create_comment.sql,
+// 0030_address_limits.sql).
 constexpr std::pair<absl::string_view, CreateOutcome> kCreateOutcomes[] = {
     {"created", CreateOutcome::kCreated},
     {"repeated", CreateOutcome::kRepeated},
@@ -154,7 +155,7 @@ void CommentStore::Prepare(pqxx::connection& connection) {
                    "::bigint, 0), ",
                    kCommentColumns,
                    " FROM create_comment_from_address($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,"
-                   " $11, nullif($12, '')::inet, nullif($13, '')::cidr, $14) r,"
+                   " $11, nullif($12, '')::inet, nullif($13, '')::cidr, $14, $15, $16) r,"
                    " LATERAL (SELECT (r.comment).*) c"));
   connection.prepare("comment_by_request",
                      absl::StrCat("SELECT ", kCommentColumns,
@@ -246,7 +247,7 @@ CreateResult CommentStore::Create(const NewComment& comment) {
       comment.parent_id, comment.author_name, comment.body, comment.duplicate_key,
       CommentStateName(comment.state), comment.duplicate_window_seconds, comment.flood_limit,
       comment.flood_window_seconds, comment.client_address, comment.client_network,
-      comment.address_flood_limit);
+      comment.address_flood_limit, comment.trust_after, comment.trust_clean_days);
   const std::string outcome = row[0].as<std::string>();
   const auto known = std::find_if(std::begin(kCreateOutcomes), std::end(kCreateOutcomes),
                                   [&outcome](const auto& entry) { return entry.first == outcome; });

@@ -56,6 +56,11 @@ struct NewComment {
   // Comments per network per flood window; 0 turns the per-network flood and duplicate rules off
   // (an address ban still applies).
   int address_flood_limit = 0;
+  // When > 0 and `state` is PENDING: stored APPROVED instead if the client is a trusted reader,
+  // with this many approved comments and none rejected or spam in `trust_clean_days` days
+  // (client_is_trusted(), db/migrations/0049_create_comment_one_round_trip.sql).
+  int trust_after = 0;
+  int trust_clean_days = 0;
 };
 
 // What CommentStore::Create decided; see db/migrations/0005_create_comment.sql.
