@@ -22,6 +22,7 @@
 #include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
+#include "server/domain/articles/article_sync.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/cache_invalidation.h"
 #include "server/domain/clients/client_ids.h"
@@ -150,6 +151,7 @@ class NewsServer {
   ViewCounter view_counter_;
   SiteActivity site_activity_;
   ArticleCatalog article_catalog_;
+  ArticleSync article_sync_;
   ArticleCache article_cache_;
   FeedPageCache feed_cache_;
   CacheInvalidation cache_invalidation_;

@@ -113,6 +113,15 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListSources(grpc::CallbackServerCo
                        [this](pqxx::connection& db) { return catalog_.ListSources(db); });
 }
 
+grpc::ServerUnaryReactor* ArticleGrpcService::ListArticleChanges(
+    grpc::CallbackServerContext* context, const v1::ListArticleChangesRequest* request,
+    v1::ListArticleChangesResponse* response) {
+  return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
+                       [this, request](pqxx::connection& db) {
+                         return sync_.ListArticleChanges(db, *request);
+                       });
+}
+
 template <typename Key, typename ReadFn, typename OnServed>
 grpc::ServerUnaryReactor* ArticleGrpcService::ServeThroughCache(
     grpc::CallbackServerContext* context, ResponseCache<Key, std::string>& cache, const Key& key,

@@ -9,6 +9,7 @@
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
+#include "server/domain/articles/article_sync.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/response_cache.h"
 
@@ -21,22 +22,26 @@ namespace news {
 using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
     v1::ArticleService::WithRawCallbackMethod_ListArticles<
         v1::ArticleService::WithCallbackMethod_ListCategories<
-            v1::ArticleService::WithCallbackMethod_ListSources<v1::ArticleService::Service>>>>;
+            v1::ArticleService::WithCallbackMethod_ListSources<
+                v1::ArticleService::WithCallbackMethod_ListArticleChanges<
+                    v1::ArticleService::Service>>>>>;
 
-// news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog. GetArticle
+// news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog, and
+// ListArticleChanges' in ArticleSync (docs/sync.md). GetArticle
 // counts a view in `views` for the calling client (transport/client_identity.h). GetArticle by id
 // and first feed pages go through `article_cache` and `feed_cache` (domain/response_cache.h):
 // answered from memory when they hold them, else by one database read per key shared by all
 // concurrent callers; a failed read fails every call waiting for it with its status.
 class ArticleGrpcService final : public ArticleServiceBase {
  public:
-  // `catalog`, `views` and the caches must outlive the service, and `pool` must be shut down
+  // `catalog`, `sync`, `views` and the caches must outlive the service, and `pool` must be shut down
   // before any of them is destroyed (a background refresh may finish after the call that started
   // it); `clock` gives the time of a view.
-  ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool, ViewCounter& views,
-                     ArticleCache& article_cache, FeedPageCache& feed_cache,
-                     std::function<absl::Time()> clock)
+  ArticleGrpcService(const ArticleCatalog& catalog, const ArticleSync& sync,
+                     db::DatabasePool& pool, ViewCounter& views, ArticleCache& article_cache,
+                     FeedPageCache& feed_cache, std::function<absl::Time()> clock)
       : catalog_(catalog),
+        sync_(sync),
         pool_(pool),
         views_(views),
         article_cache_(article_cache),
@@ -54,6 +59,9 @@ class ArticleGrpcService final : public ArticleServiceBase {
   grpc::ServerUnaryReactor* ListSources(grpc::CallbackServerContext* context,
                                         const v1::ListSourcesRequest* request,
                                         v1::ListSourcesResponse* response) override;
+  grpc::ServerUnaryReactor* ListArticleChanges(grpc::CallbackServerContext* context,
+                                               const v1::ListArticleChangesRequest* request,
+                                               v1::ListArticleChangesResponse* response) override;
 
  private:
   // Answers the call with the response under `key` in `cache`, reading it with `read` (a copyable
@@ -67,6 +75,7 @@ class ArticleGrpcService final : public ArticleServiceBase {
                                               grpc::ByteBuffer* response);
 
   const ArticleCatalog& catalog_;
+  const ArticleSync& sync_;
   db::DatabasePool& pool_;
   ViewCounter& views_;
   ArticleCache& article_cache_;
