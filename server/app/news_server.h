@@ -24,6 +24,7 @@
 #include "server/app/metrics.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
+#include "server/domain/articles/article_sync.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/cache_invalidation.h"
 #include "server/domain/clients/client_ids.h"
@@ -168,6 +169,7 @@ class NewsServer {
   ViewCounter view_counter_;
   SiteActivity site_activity_;
   ArticleCatalog article_catalog_;
+  ArticleSync article_sync_;
   ArticleCache article_cache_;
   FeedPageCache feed_cache_;
   LookupListCache lookup_cache_;

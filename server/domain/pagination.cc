@@ -16,8 +16,6 @@ constexpr char kVersion = 2;
 // 96 bits of MAC are plenty against guessing and keep tokens short.
 constexpr size_t kMacBytes = 12;
 
-absl::Status BadToken(absl::string_view why) { return InvalidFieldError("page_token", why); }
-
 void AppendBigEndian(uint64_t value, std::string& out) {
   for (int shift = 56; shift >= 0; shift -= 8) {
     out.push_back(static_cast<char>((value >> shift) & 0xff));
@@ -71,17 +69,19 @@ std::string PageTokenCodec::Encode(const PageScope& scope, absl::Span<const int6
 
 absl::StatusOr<std::vector<int64_t>> PageTokenCodec::Decode(absl::string_view token,
                                                             const PageScope& scope,
-                                                            size_t key_count) const {
+                                                            size_t key_count,
+                                                            absl::string_view field) const {
   std::string raw;
-  if (!absl::WebSafeBase64Unescape(token, &raw)) return BadToken("is not a valid page token");
   const size_t payload_size = 1 + 8 * key_count;
-  if (raw.size() != payload_size + kMacBytes || raw[0] != kVersion) {
-    return BadToken("is not a valid page token");
+  if (!absl::WebSafeBase64Unescape(token, &raw) || raw.size() != payload_size + kMacBytes ||
+      raw[0] != kVersion) {
+    return InvalidFieldError(field, "is not a valid token");
   }
   const absl::string_view payload(raw.data(), payload_size);
   const std::string expected = Mac(scope, payload);
   if (CRYPTO_memcmp(expected.data(), raw.data() + payload_size, kMacBytes) != 0) {
-    return BadToken("does not belong to this request (altered, or the filters changed)");
+    return InvalidFieldError(field,
+                             "does not belong to this request (altered, or the filters changed)");
   }
   std::vector<int64_t> keys;
   keys.reserve(key_count);

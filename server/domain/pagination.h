@@ -48,9 +48,10 @@ class PageTokenCodec {
   std::string Encode(const PageScope& scope, absl::Span<const int64_t> keys) const;
 
   // The keys of a token that Encode made for the same `scope` with `key_count` keys.
-  // InvalidArgument (field "page_token") for anything else.
+  // InvalidArgument naming `field` (the request field that carried the token) for anything else.
   absl::StatusOr<std::vector<int64_t>> Decode(absl::string_view token, const PageScope& scope,
-                                              size_t key_count) const;
+                                              size_t key_count,
+                                              absl::string_view field = "page_token") const;
 
  private:
   std::string Mac(const PageScope& scope, absl::string_view payload) const;

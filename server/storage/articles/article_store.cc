@@ -21,6 +21,18 @@ std::string MicrosParam(int n) {
   return absl::StrCat("('epoch'::timestamptz + $", n, "::bigint * interval '1 microsecond')");
 }
 
+// The columns ReadArticle reads (from kArticleSummaryFrom): an ArticleSummary's, then the rest
+// of the article. cur_* name the keys its neighbour joins need.
+std::string ArticleColumns() {
+  return absl::StrCat(kArticleSummaryColumns,
+                      ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint,"
+                      " a.status::text, a.category_id AS cur_category_id,"
+                      " a.publish_time AS cur_publish_time, a.id AS cur_id, ",
+                      BlocksColumn("a"),
+                      ", a.breaking, a.cover_image_credit,"
+                      " (extract(epoch FROM a.expire_time) * 1000000)::bigint");
+}
+
 // One statement for GetArticle: the article, and through two LATERAL joins on the category feed
 // index its newer and older neighbours (NULL columns when there is none). `key_condition`
 // selects the article, e.g. "a.id = $1".
@@ -30,13 +42,7 @@ std::string ArticleWithNeighboursQuery(absl::string_view key_condition) {
                    " WHERE a.status = 'published' AND a.category_id = cur.cur_category_id"
                    " AND (a.publish_time, a.id) ");
   return absl::StrCat(
-      "SELECT * FROM (SELECT ", kArticleSummaryColumns,
-      ", a.body_paragraphs, (extract(epoch FROM a.update_time) * 1000000)::bigint,"
-      " a.status::text, a.category_id AS cur_category_id, a.publish_time AS cur_publish_time,"
-      " a.id AS cur_id, ",
-      BlocksColumn("a"),
-      ", a.breaking, a.cover_image_credit,"
-      " (extract(epoch FROM a.expire_time) * 1000000)::bigint FROM ",
+      "SELECT * FROM (SELECT ", ArticleColumns(), " FROM ",
       // Expired articles stay readable by id and slug (docs/newsroom.md), in no list.
       kArticleSummaryFrom, " WHERE a.status IN ('published', 'expired') AND ", key_condition,
       ") cur LEFT JOIN LATERAL (", neighbour,
@@ -47,7 +53,18 @@ std::string ArticleWithNeighboursQuery(absl::string_view key_condition) {
       " older ON true");
 }
 
-// Column positions in ArticleWithNeighboursQuery's rows.
+// Whole published articles for a full sync, newest first after the position ($1 micros, $2 id),
+// $3 at most, of category $4 when `by_category`: a keyset scan of the feed's partial indexes
+// (articles_feed_idx, articles_category_feed_idx), like the feed's.
+std::string SyncPageQuery(bool by_category) {
+  return absl::StrCat("SELECT ", ArticleColumns(), " FROM ", kArticleSummaryFrom,
+                      " WHERE a.status = 'published'",
+                      by_category ? " AND a.category_id = $4" : "",
+                      " AND (a.publish_time, a.id) < (", MicrosParam(1),
+                      ", $2) ORDER BY a.publish_time DESC, a.id DESC LIMIT $3");
+}
+
+// Column positions in ArticleColumns' rows, and ArticleWithNeighboursQuery's.
 constexpr int kBodyColumn = kArticleSummaryColumnCount;
 constexpr int kBlocksColumn = kArticleSummaryColumnCount + 6;
 constexpr int kNewerColumn = kArticleSummaryColumnCount + 10;
@@ -137,6 +154,11 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
   for (int filters = 0; filters < kFeedFilterCombinations; ++filters) {
     connection.prepare(FeedStatement(filters), FeedQuery(filters));
   }
+  connection.prepare("article_sync_page", SyncPageQuery(false));
+  connection.prepare("article_sync_page_by_category", SyncPageQuery(true));
+  connection.prepare("articles_by_ids",
+                     absl::StrCat("SELECT ", ArticleColumns(), " FROM ", kArticleSummaryFrom,
+                                  " WHERE a.id = ANY($1::bigint[])"));
   connection.prepare("article_import_key_of_slug",
                      "SELECT coalesce(import_key, '') FROM articles WHERE slug = $1");
   connection.prepare(
@@ -173,9 +195,7 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
                      "UPDATE articles SET comments_open = $2 WHERE id = $1 RETURNING id");
 }
 
-std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result) {
-  if (result.empty()) return std::nullopt;
-  const pqxx::row row = result[0];
+v1::Article ArticleStore::ReadArticle(const pqxx::row& row) {
   const v1::ArticleSummary summary = ReadArticleSummary(row);
   v1::Article article;
   article.set_id(summary.id());
@@ -209,6 +229,8 @@ std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result)
   if (!row[i].is_null()) {
     *article.mutable_expire_time() = TimeUtil::MicrosecondsToTimestamp(row[i].as<int64_t>());
   }
+  // Rows of ArticleColumns alone end before the neighbours.
+  if (row.size() <= kNewerColumn) return article;
   if (!row[kNewerColumn].is_null()) {
     *article.mutable_newer() = ReadArticleSummary(row, kNewerColumn);
   }
@@ -219,11 +241,37 @@ std::optional<v1::Article> ArticleStore::ReadArticle(const pqxx::result& result)
 }
 
 std::optional<v1::Article> ArticleStore::FindPublishedById(int64_t id) {
-  return ReadArticle(tx_.exec_prepared("article_by_id", id));
+  const pqxx::result result = tx_.exec_prepared("article_by_id", id);
+  if (result.empty()) return std::nullopt;
+  return ReadArticle(result[0]);
 }
 
 std::optional<v1::Article> ArticleStore::FindPublishedBySlug(const std::string& slug) {
-  return ReadArticle(tx_.exec_prepared("article_by_slug", slug));
+  const pqxx::result result = tx_.exec_prepared("article_by_slug", slug);
+  if (result.empty()) return std::nullopt;
+  return ReadArticle(result[0]);
+}
+
+std::vector<v1::Article> ArticleStore::ListPublishedForSync(int64_t category_id,
+                                                            const FeedPosition& after, int limit) {
+  const pqxx::result result =
+      category_id == 0 ? tx_.exec_prepared("article_sync_page", after.publish_time_micros,
+                                           after.id, limit)
+                       : tx_.exec_prepared("article_sync_page_by_category",
+                                           after.publish_time_micros, after.id, limit, category_id);
+  std::vector<v1::Article> articles;
+  articles.reserve(result.size());
+  for (const auto& row : result) articles.push_back(ReadArticle(row));
+  return articles;
+}
+
+std::vector<v1::Article> ArticleStore::FindByIds(const std::vector<int64_t>& ids) {
+  const pqxx::result result =
+      tx_.exec_prepared("articles_by_ids", absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
+  std::vector<v1::Article> articles;
+  articles.reserve(result.size());
+  for (const auto& row : result) articles.push_back(ReadArticle(row));
+  return articles;
 }
 
 std::vector<v1::ArticleSummary> ArticleStore::ListFeed(const FeedFilter& filter,

@@ -89,6 +89,14 @@ class ArticleStore {
   std::optional<v1::Article> FindPublishedById(int64_t id);
   std::optional<v1::Article> FindPublishedBySlug(const std::string& slug);
 
+  // Offline sync (docs/sync.md): up to `limit` whole published articles (of category
+  // `category_id` unless 0) after `after`, newest first, without neighbours.
+  std::vector<v1::Article> ListPublishedForSync(int64_t category_id, const FeedPosition& after,
+                                                int limit);
+  // The articles with these ids in any state (status set), without neighbours, in no order; ids
+  // without a row are left out.
+  std::vector<v1::Article> FindByIds(const std::vector<int64_t>& ids);
+
   // Up to `limit` published articles matching `filter` after `after`, newest first.
   std::vector<v1::ArticleSummary> ListFeed(const FeedFilter& filter, const FeedPosition& after,
                                            int limit);
@@ -115,7 +123,9 @@ class ArticleStore {
   bool SetCommentsOpen(int64_t id, bool open);
 
  private:
-  std::optional<v1::Article> ReadArticle(const pqxx::result& result);
+  // An article from a row that starts with ArticleColumns (article_store.cc), with its
+  // neighbours when the row has them.
+  static v1::Article ReadArticle(const pqxx::row& row);
 
   pqxx::transaction_base& tx_;
 };

@@ -1,22 +1,54 @@
 #include "server/storage/newsroom/newsroom_store.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace news::storage {
 
 int64_t NewsroomStore::StampChanges(int limit) {
   return tx_.exec_params1("SELECT stamp_change_log($1)", limit)[0].as<int64_t>();
 }
 
-std::vector<Change> NewsroomStore::ListChangesAfter(int64_t position, int limit) {
+namespace {
+
+// The columns ReadChanges reads.
+constexpr char kChangeColumns[] =
+    "position, (extract(epoch FROM change_time) * 1000000)::bigint, kind, article_id,"
+    " coalesce(comment_id, 0)";
+
+std::vector<Change> ReadChanges(const pqxx::result& result) {
   std::vector<Change> changes;
-  for (const auto& row :
-       tx_.exec_params("SELECT position, (extract(epoch FROM change_time) * 1000000)::bigint, kind,"
-                       " article_id, coalesce(comment_id, 0) FROM change_log WHERE position > $1"
-                       " ORDER BY position LIMIT $2",
-                       position, limit)) {
+  changes.reserve(result.size());
+  for (const auto& row : result) {
     changes.push_back(Change{row[0].as<int64_t>(), absl::FromUnixMicros(row[1].as<int64_t>()),
                              row[2].as<std::string>(), row[3].as<int64_t>(), row[4].as<int64_t>()});
   }
   return changes;
+}
+
+}  // namespace
+
+std::vector<Change> NewsroomStore::ListChangesAfter(int64_t position, int limit) {
+  return ReadChanges(tx_.exec_params(absl::StrCat("SELECT ", kChangeColumns,
+                                                  " FROM change_log WHERE position > $1"
+                                                  " ORDER BY position LIMIT $2"),
+                                     position, limit));
+}
+
+std::vector<Change> NewsroomStore::ListArticleChangesAfter(int64_t position, int limit) {
+  // "comment_id IS NULL" is the predicate of change_log_article_position_idx (0040).
+  return ReadChanges(tx_.exec_params(absl::StrCat("SELECT ", kChangeColumns,
+                                                  " FROM change_log WHERE position > $1"
+                                                  " AND comment_id IS NULL"
+                                                  " ORDER BY position LIMIT $2"),
+                                     position, limit));
+}
+
+NewsroomStore::Extent NewsroomStore::KeptExtent() {
+  // min(position) is one step into the position index.
+  const pqxx::row row = tx_.exec1(
+      "SELECT coalesce((SELECT min(position) FROM change_log), h.last_position + 1),"
+      " h.last_position FROM change_log_head h");
+  return Extent{row[0].as<int64_t>(), row[1].as<int64_t>()};
 }
 
 int64_t NewsroomStore::LastPosition() {

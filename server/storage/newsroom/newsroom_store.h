@@ -41,6 +41,19 @@ class NewsroomStore {
   // The last stamped position (0 before any).
   int64_t LastPosition();
 
+  // Up to `limit` stamped article.* changes after `position`, in position order (offline sync,
+  // docs/sync.md; comment changes are skipped through an index of their own).
+  std::vector<Change> ListArticleChangesAfter(int64_t position, int limit);
+
+  // What the log holds, read in one statement: the last stamped position (0 before any) and the
+  // oldest position retention kept (last + 1 when it kept none). Positions from `first_kept` to
+  // `last` are all there: retention removes a prefix.
+  struct Extent {
+    int64_t first_kept;
+    int64_t last;
+  };
+  Extent KeptExtent();
+
   struct Advance {
     int64_t published = 0;
     int64_t expired = 0;

@@ -101,4 +101,13 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListSources(grpc::CallbackServerCo
       response);
 }
 
+grpc::ServerUnaryReactor* ArticleGrpcService::ListArticleChanges(
+    grpc::CallbackServerContext* context, const v1::ListArticleChangesRequest* request,
+    v1::ListArticleChangesResponse* response) {
+  return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
+                       [this, request](pqxx::connection& db) {
+                         return sync_.ListArticleChanges(db, *request);
+                       });
+}
+
 }  // namespace news

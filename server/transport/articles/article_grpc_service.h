@@ -9,32 +9,38 @@
 #include "news/v1/article.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
+#include "server/domain/articles/article_sync.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/response_cache.h"
 
 namespace news {
 
-// Every method takes and returns raw bytes: cached responses are kept serialized and handed to
+// Every method but ListArticleChanges takes and returns raw bytes: cached responses are kept serialized and handed to
 // gRPC as they are, and requests are parsed leniently (lenient_request.h), so invalid UTF-8 is
 // answered with INVALID_ARGUMENT naming the field.
 using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
     v1::ArticleService::WithRawCallbackMethod_ListArticles<
         v1::ArticleService::WithRawCallbackMethod_ListCategories<
-            v1::ArticleService::WithRawCallbackMethod_ListSources<v1::ArticleService::Service>>>>;
+            v1::ArticleService::WithRawCallbackMethod_ListSources<
+                v1::ArticleService::WithCallbackMethod_ListArticleChanges<
+                    v1::ArticleService::Service>>>>>;
 
-// news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog. GetArticle
-// counts a view in `views` for the calling client (transport/client_identity.h). GetArticle by id,
-// first feed pages, and the category and source lists go through `article_cache`, `feed_cache`
-// and `lookup_cache` (ServeThroughCache, transport/cached_call.h).
+// news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog, and
+// ListArticleChanges' in ArticleSync (docs/sync.md). GetArticle counts a view in `views` for the
+// calling client (transport/client_identity.h). GetArticle by id, first feed pages, and the
+// category and source lists go through `article_cache`, `feed_cache` and `lookup_cache`
+// (ServeThroughCache, transport/cached_call.h).
 class ArticleGrpcService final : public ArticleServiceBase {
  public:
-  // `catalog`, `views` and the caches must outlive the service, and `pool` must be shut down
+  // `catalog`, `sync`, `views` and the caches must outlive the service, and `pool` must be shut down
   // before any of them is destroyed (a background refresh may finish after the call that started
   // it); `clock` gives the time of a view.
-  ArticleGrpcService(const ArticleCatalog& catalog, db::DatabasePool& pool, ViewCounter& views,
-                     ArticleCache& article_cache, FeedPageCache& feed_cache,
-                     LookupListCache& lookup_cache, std::function<absl::Time()> clock)
+  ArticleGrpcService(const ArticleCatalog& catalog, const ArticleSync& sync,
+                     db::DatabasePool& pool, ViewCounter& views, ArticleCache& article_cache,
+                     FeedPageCache& feed_cache, LookupListCache& lookup_cache,
+                     std::function<absl::Time()> clock)
       : catalog_(catalog),
+        sync_(sync),
         pool_(pool),
         views_(views),
         article_cache_(article_cache),
@@ -53,10 +59,14 @@ class ArticleGrpcService final : public ArticleServiceBase {
   grpc::ServerUnaryReactor* ListSources(grpc::CallbackServerContext* context,
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;
+  grpc::ServerUnaryReactor* ListArticleChanges(grpc::CallbackServerContext* context,
+                                               const v1::ListArticleChangesRequest* request,
+                                               v1::ListArticleChangesResponse* response) override;
 
  private:
 
   const ArticleCatalog& catalog_;
+  const ArticleSync& sync_;
   db::DatabasePool& pool_;
   ViewCounter& views_;
   ArticleCache& article_cache_;
