@@ -223,7 +223,7 @@ std::vector<Command> EditorialCommands() {
        {"status", "page_size"},
        {},
        RunDesk},
-      {"edit",
+      {"revise",
        "editor: change title, summary or author (--etag: only if unchanged since read)",
        {"title", "summary", "author", "etag"},
        {"ID"},

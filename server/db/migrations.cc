@@ -26,16 +26,9 @@ std::string Sha256Hex(absl::string_view data) {
 
 absl::Status ApplyMigrations(pqxx::connection& connection,
                              const std::vector<MigrationFile>& migrations) {
-  {
-    pqxx::work tx(connection);
-    tx.exec(
-        "CREATE TABLE IF NOT EXISTS schema_migrations ("
-        " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
-        " applied_time timestamptz NOT NULL DEFAULT now())");
-    tx.commit();
-  }
   // A session lock held across all the migrations, so a second process waits and then finds
-  // them applied.
+  // them applied. It is taken before the table is created: two sessions running CREATE TABLE IF
+  // NOT EXISTS at once can both miss the table, and the second fails on a unique index.
   pqxx::nontransaction session(connection);
   session.exec(absl::StrCat("SELECT pg_advisory_lock(", kMigrationLockKey, ")"));
   struct Unlock {
@@ -48,6 +41,10 @@ absl::Status ApplyMigrations(pqxx::connection& connection,
       }
     }
   } unlock{session};
+  session.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations ("
+      " version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,"
+      " applied_time timestamptz NOT NULL DEFAULT now())");
 
   std::map<int, std::pair<std::string, std::string>> applied;  // version -> (name, checksum)
   for (const auto& row : session.exec("SELECT version, name, checksum FROM schema_migrations")) {

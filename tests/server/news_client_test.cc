@@ -9,12 +9,15 @@
 #include <cstdlib>
 #include <fstream>
 #include <pqxx/pqxx>
+#include <set>
+#include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "news/v1/article.grpc.pb.h"
 #include "server/domain/clients/admin_auth.h"
 #include "server/storage/prepared_statements.h"
@@ -306,6 +309,22 @@ TEST(HelpTest, EveryProgramListsItsOwnFlags) {
       EXPECT_TRUE(absl::StrContains(run.output, flag)) << binary << " " << flag << run.output;
     }
   }
+}
+
+// Every command the usage lists has a name of its own: a second command of the same name (the
+// comment and the editorial `edit` once) could never run.
+TEST(HelpTest, CommandNamesAreUnique) {
+  const ClientRun run = RunBinary(NEWS_CLIENT_BINARY, "");
+  std::set<std::string> names;
+  int commands = 0;
+  for (absl::string_view line : absl::StrSplit(run.output, '\n')) {
+    // "  name [--flag=...] ARGS": two spaces, then the name; descriptions are indented further.
+    if (!absl::StartsWith(line, "  ") || absl::StartsWith(line, "   ")) continue;
+    const std::string name(line.substr(2, line.find(' ', 2) - 2));
+    ++commands;
+    EXPECT_TRUE(names.insert(name).second) << "two commands named " << name;
+  }
+  EXPECT_GT(commands, 20) << run.output;
 }
 
 // A comment body of several lines stays indented under its heading line; counts of one take the
