@@ -317,7 +317,7 @@ report="$work/report.md"
     "x-forwarded-for on every call), other flags at their defaults (\`news-server --help\`), which" \
     "include the caches (10000 articles, 1000 first feed pages and 10000 related lists, each served" \
     "for at most 5 min, invalidated by the change log and re-read in the background when read" \
-    "after 1 s);" \
+    "after 5 s);" \
     "\"cache off\" is \`--article_cache_entries=0 --feed_cache_entries=0\`."
   echo
   echo "| Measurement | calls/s | p50 ms | p99 ms | errors | ratio |"

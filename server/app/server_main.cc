@@ -116,9 +116,10 @@ ABSL_FLAG(int, feed_cache_entries, news::EnvOr("FEED_CACHE_ENTRIES", 1000),
 ABSL_FLAG(int, article_cache_ttl_ms, news::EnvOr("ARTICLE_CACHE_TTL_MS", 300000),
           "longest a cached article or feed page is served; changes show sooner, as the change "
           "log invalidates entries (docs/caching.md; env ARTICLE_CACHE_TTL_MS)");
-ABSL_FLAG(int, article_cache_refresh_ms, news::EnvOr("ARTICLE_CACHE_REFRESH_MS", 1000),
+ABSL_FLAG(int, article_cache_refresh_ms, news::EnvOr("ARTICLE_CACHE_REFRESH_MS", 5000),
           "a read of a cached entry older than this re-reads it in the background, so view, "
-          "like and comment counts keep moving (docs/caching.md; env ARTICLE_CACHE_REFRESH_MS)");
+          "like and comment counts keep moving; the default is the view flush interval, as view "
+          "counts move no faster (docs/caching.md; env ARTICLE_CACHE_REFRESH_MS)");
 ABSL_FLAG(int, related_cache_entries, news::EnvOr("RELATED_CACHE_ENTRIES", 10000),
           "related lists (per article and page size) kept in memory; 0 turns the cache off "
           "(env RELATED_CACHE_ENTRIES)");

@@ -1,8 +1,8 @@
 // Coherent caches (docs/caching.md): two server instances on one database, both caching with a
 // long TTL; a change made through one shows on the other within the bound, for every cached
 // read, while the other's change-log follower listens and when its listening session has just
-// been terminated. A third instance refreshes its entries after 200 ms, as news-server does
-// after a second: counters without change-log rows keep moving there.
+// been terminated. A third instance refreshes its entries after 200 ms (news-server: after 5 s):
+// counters without change-log rows keep moving there.
 
 #include <gtest/gtest.h>
 
@@ -185,8 +185,11 @@ class CacheCoherenceTest : public ::testing::Test {
     const std::string followers =
         " FROM pg_stat_activity WHERE datname = current_database()"
         " AND application_name = 'news-server change follower'";
+    // Reconnecting after the previous termination is not what is measured: allow a loaded
+    // machine its time.
     ASSERT_TRUE(Eventually(
-        [&] { return tx.exec1("SELECT count(*)" + followers)[0].as<int>() == kInstances; }));
+        [&] { return tx.exec1("SELECT count(*)" + followers)[0].as<int>() == kInstances; },
+        absl::Seconds(10)));
     EXPECT_EQ(tx.exec("SELECT pg_terminate_backend(pid)" + followers).size(),
               static_cast<size_t>(kInstances));
   }
