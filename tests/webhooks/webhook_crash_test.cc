@@ -223,8 +223,8 @@ TEST(WebhookNewsctlTest, AddListDeadReplayRemove) {
   EXPECT_FALSE(absl::StrContains(Newsctl(database_url, "webhook list").output, "push.example"));
   pqxx::connection db(database_url);
   EXPECT_EQ(pqxx::nontransaction(db)
-                .exec1("SELECT count(*) FROM moderation_events WHERE actor = 'newsctl:tester'"
-                       " AND action IN ('WEBHOOK_CREATE', 'DEAD_LETTER_REPLAY', 'WEBHOOK_DELETE')")[0]
+                .exec1("SELECT count(*) FROM moderation_events WHERE actor = 'newsctl:tester' AND"
+                       " action IN ('WEBHOOK_CREATE', 'DEAD_LETTER_REPLAY', 'WEBHOOK_DELETE')")[0]
                 .as<int>(),
             3);
 }

@@ -295,7 +295,10 @@ TEST_F(WebhookDeliveryTest, GivesUpAfterTheGiveUpAgeAndReplaysWithTheSameId) {
   ASSERT_NO_FATAL_FAILURE(StartServer("webhook_dead_letter_test", absl::Seconds(1)));
   std::atomic<bool> healthy{false};
   WebhookReceiver receiver(
-      [&](int, const ReceivedRequest&) { return Answer{healthy ? 200 : 503}; });
+      [&](int, const ReceivedRequest&) {
+        // Not UTF-8: the error kept for the dead letter must still be storable.
+        return healthy ? Answer{200} : Answer{503, absl::ZeroDuration(), "\xff\xfe overloaded"};
+      });
   v1::Webhook hook;
   hook.set_url(receiver.Url());
   hook.mutable_events()->set_article_published(true);
@@ -313,6 +316,8 @@ TEST_F(WebhookDeliveryTest, GivesUpAfterTheGiveUpAgeAndReplaysWithTheSameId) {
   EXPECT_EQ(dead[0].webhook_id(), created.id());
   EXPECT_EQ(dead[0].event_type(), "article.published");
   EXPECT_EQ(dead[0].last_status(), 503);
+  EXPECT_TRUE(absl::StrContains(dead[0].last_error(), "HTTP 503:")) << dead[0].last_error();
+  EXPECT_TRUE(absl::StrContains(dead[0].last_error(), "overloaded")) << dead[0].last_error();
   EXPECT_GE(dead[0].attempts(), 2);
   const size_t attempts = receiver.requests().size();
   EXPECT_EQ(static_cast<size_t>(dead[0].attempts()), attempts);

@@ -149,8 +149,9 @@ void WebhookReceiver::Serve(int fd) {
   }
   const Answer answer = script_(n, request);
   absl::SleepFor(answer.delay);
-  const std::string response = absl::StrCat("HTTP/1.1 ", answer.status,
-                                            " X\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+  const std::string response =
+      absl::StrCat("HTTP/1.1 ", answer.status, " X\r\nContent-Length: ", answer.body.size(),
+                   "\r\nConnection: close\r\n\r\n", answer.body);
   (void)!write(fd, response.data(), response.size());
   close(fd);
 }

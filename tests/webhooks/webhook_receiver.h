@@ -31,6 +31,8 @@ struct Answer {
   int status = 200;
   // Answers after this long (a delay beyond the sender's timeout makes a timed-out attempt).
   absl::Duration delay = absl::ZeroDuration();
+  // The response body (any bytes).
+  std::string body;
 };
 
 class WebhookReceiver {

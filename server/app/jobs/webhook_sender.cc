@@ -23,9 +23,14 @@ constexpr absl::Duration kCountInterval = absl::Seconds(1);
 // How much of a response is kept for the dead-letter list's last_error.
 constexpr size_t kMaxErrorChars = 200;
 
+// Keeps the start of a response body for last_error, as printable ASCII: a receiver's bytes
+// need not be valid UTF-8, which a text column refuses.
 size_t KeepSome(char* data, size_t size, size_t count, void* user) {
   auto& kept = *static_cast<std::string*>(user);
-  if (kept.size() < kMaxErrorChars) kept.append(data, std::min(size * count, kMaxErrorChars));
+  for (size_t i = 0; i < size * count && kept.size() < kMaxErrorChars; ++i) {
+    const unsigned char c = static_cast<unsigned char>(data[i]);
+    kept.push_back(c >= 0x20 && c < 0x7f ? static_cast<char>(c) : ' ');
+  }
   return size * count;
 }
 
@@ -231,7 +236,7 @@ void WebhookSender::Finish(Transfer& transfer, int curl_code) {
                                       : curl_easy_strerror(static_cast<CURLcode>(curl_code));
   } else {
     error = absl::StrCat("HTTP ", status, transfer.response.empty() ? "" : ": ",
-                         transfer.response.substr(0, kMaxErrorChars));
+                         transfer.response);
   }
   const absl::Duration delay =
       RetryDelay(transfer.delivery.attempts, options_.backoff_first, options_.backoff_max,
