@@ -25,7 +25,7 @@ ABSL_FLAG(std::string, database_url, news::EnvOr("DATABASE_URL", ""),
           "libpq URI of the PostgreSQL database (env DATABASE_URL)");
 ABSL_FLAG(int, db_pool_size, news::EnvOr("DB_POOL_SIZE", 4),
           "database connections for reads, one worker thread each (env DB_POOL_SIZE)");
-ABSL_FLAG(int, db_write_pool_size, news::EnvOr("DB_WRITE_POOL_SIZE", 16),
+ABSL_FLAG(int, db_write_pool_size, news::EnvOr("DB_WRITE_POOL_SIZE", 32),
           "database connections for writes that commit: comments, likes, moderation, view "
           "counts (env DB_WRITE_POOL_SIZE)");
 ABSL_FLAG(int, db_max_queue, news::EnvOr("DB_MAX_QUEUE", 2048),
