@@ -17,13 +17,13 @@ namespace news {
 
 // GetArticle and ListArticles take and return raw bytes: cached responses are kept serialized
 // and handed to gRPC as they are, and requests are parsed leniently (lenient_request.h), so
-// invalid UTF-8 is answered with INVALID_ARGUMENT naming the field. The other methods are
-// generated.
+// invalid UTF-8 is answered with INVALID_ARGUMENT naming the field; ListArticleChanges, which
+// takes a token as text, too. The other methods are generated.
 using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
     v1::ArticleService::WithRawCallbackMethod_ListArticles<
         v1::ArticleService::WithCallbackMethod_ListCategories<
             v1::ArticleService::WithCallbackMethod_ListSources<
-                v1::ArticleService::WithCallbackMethod_ListArticleChanges<
+                v1::ArticleService::WithRawCallbackMethod_ListArticleChanges<
                     v1::ArticleService::Service>>>>>;
 
 // news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog, and
@@ -60,8 +60,8 @@ class ArticleGrpcService final : public ArticleServiceBase {
                                         const v1::ListSourcesRequest* request,
                                         v1::ListSourcesResponse* response) override;
   grpc::ServerUnaryReactor* ListArticleChanges(grpc::CallbackServerContext* context,
-                                               const v1::ListArticleChangesRequest* request,
-                                               v1::ListArticleChangesResponse* response) override;
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
 
  private:
   // Answers the call with the response under `key` in `cache`, reading it with `read` (a copyable
