@@ -111,6 +111,12 @@ class HostileInputTest : public ::testing::Test {
            r.set_page_token(v);
            return r.SerializeAsString();
          }},
+        {"/news.v1.ArticleService/ListArticleChanges", "sync_token",
+         [](const std::string& v, int) {
+           v1::ListArticleChangesRequest r;
+           r.set_sync_token(v);
+           return r.SerializeAsString();
+         }},
         {"/news.v1.CommentService/ListComments", "page_token",
          [article](const std::string& v, int) {
            v1::ListCommentsRequest r;

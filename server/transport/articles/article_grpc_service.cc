@@ -102,11 +102,15 @@ grpc::ServerUnaryReactor* ArticleGrpcService::ListSources(grpc::CallbackServerCo
 }
 
 grpc::ServerUnaryReactor* ArticleGrpcService::ListArticleChanges(
-    grpc::CallbackServerContext* context, const v1::ListArticleChangesRequest* request,
-    v1::ListArticleChangesResponse* response) {
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  auto parsed = std::make_shared<v1::ListArticleChangesRequest>();
+  if (absl::Status status = ParseRequestLeniently(*request, *parsed); !status.ok()) {
+    return FinishNow(context, status);
+  }
   return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
-                       [this, request](pqxx::connection& db) {
-                         return sync_.ListArticleChanges(db, *request);
+                       [this, parsed](pqxx::connection& db) {
+                         return AsByteBuffer(Serialized(sync_.ListArticleChanges(db, *parsed)));
                        });
 }
 

@@ -15,14 +15,14 @@
 
 namespace news {
 
-// Every method but ListArticleChanges takes and returns raw bytes: cached responses are kept serialized and handed to
+// Every method takes and returns raw bytes: cached responses are kept serialized and handed to
 // gRPC as they are, and requests are parsed leniently (lenient_request.h), so invalid UTF-8 is
 // answered with INVALID_ARGUMENT naming the field.
 using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
     v1::ArticleService::WithRawCallbackMethod_ListArticles<
         v1::ArticleService::WithRawCallbackMethod_ListCategories<
             v1::ArticleService::WithRawCallbackMethod_ListSources<
-                v1::ArticleService::WithCallbackMethod_ListArticleChanges<
+                v1::ArticleService::WithRawCallbackMethod_ListArticleChanges<
                     v1::ArticleService::Service>>>>>;
 
 // news.v1.ArticleService over gRPC's callback API; the logic is in ArticleCatalog, and
@@ -60,11 +60,10 @@ class ArticleGrpcService final : public ArticleServiceBase {
                                         const grpc::ByteBuffer* request,
                                         grpc::ByteBuffer* response) override;
   grpc::ServerUnaryReactor* ListArticleChanges(grpc::CallbackServerContext* context,
-                                               const v1::ListArticleChangesRequest* request,
-                                               v1::ListArticleChangesResponse* response) override;
+                                               const grpc::ByteBuffer* request,
+                                               grpc::ByteBuffer* response) override;
 
  private:
-
   const ArticleCatalog& catalog_;
   const ArticleSync& sync_;
   db::DatabasePool& pool_;
