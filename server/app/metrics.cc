@@ -92,6 +92,12 @@ void ServerMetrics::AddSampledGauge(const std::string& name, const std::string& 
   sampled_->Add(name, help, prometheus::MetricType::Gauge, {}, std::move(sample));
 }
 
+void ServerMetrics::AddSampledGauge(const std::string& name, const std::string& help,
+                                    const std::map<std::string, std::string>& labels,
+                                    std::function<double()> sample) {
+  sampled_->Add(name, help, prometheus::MetricType::Gauge, labels, std::move(sample));
+}
+
 void ServerMetrics::AddSampledCounter(const std::string& name, const std::string& help,
                                       const std::map<std::string, std::string>& labels,
                                       std::function<double()> sample) {

@@ -48,6 +48,11 @@ class ServerMetrics : public db::PoolObserver {
   // stay callable until StopServing(). `name` must be a valid, unused Prometheus metric name.
   void AddSampledGauge(const std::string& name, const std::string& help,
                        std::function<double()> sample);
+  // One series of such a gauge; series added under the same `name` form one family and must
+  // differ in `labels` and share `help` (per-host gauges of the topology probe).
+  void AddSampledGauge(const std::string& name, const std::string& help,
+                       const std::map<std::string, std::string>& labels,
+                       std::function<double()> sample);
 
   // Adds one series of a counter whose value `sample` reads at every scrape, for monotonic counts
   // that other components keep (cache hits and misses). Series added under the same `name` form

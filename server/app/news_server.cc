@@ -67,19 +67,30 @@ void ApplyTransportLimits(const ServerOptions& options, grpc::ServerBuilder& bui
   builder.SetResourceQuota(quota);
 }
 
+// Read routing for a database URL naming several hosts; null for one host, which then works
+// exactly as before replicas (and for a URL libpq cannot parse, which fails at connect).
+std::unique_ptr<db::ReadRouting> MakeReadRouting(const ServerOptions& options) {
+  absl::StatusOr<std::vector<db::DatabaseHost>> hosts =
+      db::SplitDatabaseHosts(options.database_url);
+  if (!hosts.ok() || hosts->size() < 2) return nullptr;
+  return std::make_unique<db::ReadRouting>(*std::move(hosts), options.read_your_writes_window);
+}
+
 }  // namespace
 
 NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetrics> metrics)
     : options_(options),
       metrics_(std::move(metrics)),
       page_tokens_(options.page_token_secret),
+      read_routing_(MakeReadRouting(options)),
       pool_(db::PoolOptions{options.database_url, options.db_connections, options.db_max_queue,
                             storage::PrepareStatements, options.statement_timeout, metrics_.get(),
-                            "news-server read pool"}),
+                            "news-server read pool", read_routing_.get(),
+                            read_routing_ ? &write_pool_ : nullptr}),
       write_pool_(db::PoolOptions{options.database_url, options.db_write_connections,
                                   options.db_max_queue, storage::PrepareStatements,
                                   options.statement_timeout, metrics_.get(),
-                                  "news-server write pool"}),
+                                  "news-server write pool", read_routing_.get()}),
       article_catalog_(page_tokens_),
       article_sync_(page_tokens_),
       article_cache_(options.article_cache_entries, options.article_cache_ttl,
@@ -130,7 +141,8 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   if (article_cache_.enabled() || feed_cache_.enabled() || related_cache_.enabled() ||
       most_viewed_cache_.enabled()) {
     change_log_follower_ = std::make_unique<ChangeLogFollower>(
-        ChangeLogFollowerOptions{.database_url = options.database_url},
+        ChangeLogFollowerOptions{.database_url = options.database_url,
+                                 .routing = read_routing_.get()},
         std::vector<ChangeSubscriber*>{&cache_invalidation_}, *metrics_);
   }
   if (options.webhook_delivery) {
@@ -148,6 +160,13 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   metrics_->AddCacheCounters("lookup", lookup_cache_);
   metrics_->AddCacheCounters("related", related_cache_);
   metrics_->AddCacheCounters("most_viewed", most_viewed_cache_);
+  if (read_routing_) {
+    topology_probe_ = std::make_unique<TopologyProbe>(
+        *read_routing_,
+        TopologyProbeOptions{.interval = options.topology_probe_interval,
+                             .max_replica_lag = options.max_replica_lag},
+        *metrics_);
+  }
 }
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
@@ -163,6 +182,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
     return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
   }
   std::unique_ptr<NewsServer> server(new NewsServer(options, ServerMetrics::Create()));
+  if (server->topology_probe_) server->topology_probe_->Start();
   server->view_flusher_.Start();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -226,6 +246,7 @@ NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 // - the gRPC server: after it no call can count a view;
 // - the view flusher, whose last flush writes what the calls counted, through the write pool;
 // - the pools, once no job can be queued any more;
+// - the topology probe, which kept routing the pools' reads until they drained;
 // - the metrics last, because their samplers read everything above.
 void NewsServer::Shutdown(absl::Duration grace) {
   if (shut_down_) return;
@@ -244,6 +265,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   view_flusher_.Stop();
   pool_.Shutdown();
   write_pool_.Shutdown();
+  if (topology_probe_) topology_probe_->Stop();
   metrics_->StopServing();
 }
 

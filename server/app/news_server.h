@@ -18,11 +18,13 @@
 #include "server/app/jobs/moderation_queue_gauge.h"
 #include "server/app/jobs/newsroom_worker.h"
 #include "server/app/jobs/related_list_refresher.h"
+#include "server/app/jobs/topology_probe.h"
 #include "server/app/jobs/view_flusher.h"
 #include "server/app/jobs/webhook_outbox_writer.h"
 #include "server/app/jobs/webhook_sender.h"
 #include "server/app/metrics.h"
 #include "server/db/database_pool.h"
+#include "server/db/read_routing.h"
 #include "server/domain/articles/article_catalog.h"
 #include "server/domain/articles/article_sync.h"
 #include "server/domain/articles/view_counter.h"
@@ -127,6 +129,12 @@ struct ServerOptions {
   // on), and how it delivers (database_url is filled in).
   bool webhook_delivery = false;
   WebhookSenderOptions webhook_sender;
+  // With a database URL of several hosts (docs/read-routing.md): reads go to the replicas that
+  // lag at most max_replica_lag, as the topology probe finds every topology_probe_interval, and a
+  // caller's reads see its own writes for read_your_writes_window. Ignored for a single host.
+  absl::Duration max_replica_lag = absl::Seconds(1);
+  absl::Duration topology_probe_interval = absl::Seconds(1);
+  absl::Duration read_your_writes_window = absl::Seconds(5);
 };
 
 class NewsServer {
@@ -166,6 +174,8 @@ class NewsServer {
   // Before the pool: the pool reports to it.
   std::unique_ptr<ServerMetrics> metrics_;
   PageTokenCodec page_tokens_;
+  // Before the pools, which route by it; null for a single-host database URL.
+  std::unique_ptr<db::ReadRouting> read_routing_;
   db::DatabasePool pool_;
   db::DatabasePool write_pool_;
   ViewCounter view_counter_;
@@ -213,6 +223,8 @@ class NewsServer {
   std::unique_ptr<WebhookSender> webhook_sender_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;
+  // Keeps read_routing_ current; null without it. Started first and stopped after the pools.
+  std::unique_ptr<TopologyProbe> topology_probe_;
   bool shut_down_ = false;
 };
 

@@ -151,6 +151,13 @@ ABSL_FLAG(std::string, webhook_backoff_max, news::EnvOr("WEBHOOK_BACKOFF_MAX", "
 ABSL_FLAG(int, webhook_concurrency, news::EnvOr("WEBHOOK_CONCURRENCY", 16),
           "webhook delivery attempts in flight at once on this instance (env "
           "WEBHOOK_CONCURRENCY)");
+ABSL_FLAG(std::string, max_replica_lag, news::EnvOr("MAX_REPLICA_LAG", "1s"),
+          "with several hosts in --database_url, reads go to replicas lagging at most this "
+          "behind the primary, else to the primary (docs/read-routing.md; env MAX_REPLICA_LAG)");
+ABSL_FLAG(std::string, read_your_writes_window, news::EnvOr("READ_YOUR_WRITES_WINDOW", "5s"),
+          "with several hosts in --database_url, for this long after a write a client's reads "
+          "(by x-client-id, else address) see it (docs/read-routing.md; "
+          "env READ_YOUR_WRITES_WINDOW)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves the news.v1 gRPC API.");
@@ -267,6 +274,16 @@ int main(int argc, char** argv) {
   options.caller_rules.require_signed_client_id = absl::GetFlag(FLAGS_require_signed_client_id);
   options.client_id_secret = absl::GetFlag(FLAGS_client_id_secret);
   options.client_registration_rules.limit = absl::GetFlag(FLAGS_client_registration_limit);
+  for (const auto& [flag, value, target] :
+       {std::tuple{"--max_replica_lag", absl::GetFlag(FLAGS_max_replica_lag),
+                   &options.max_replica_lag},
+        std::tuple{"--read_your_writes_window", absl::GetFlag(FLAGS_read_your_writes_window),
+                   &options.read_your_writes_window}}) {
+    if (!absl::ParseDuration(value, target) || *target < absl::ZeroDuration()) {
+      std::fprintf(stderr, "news-server: %s must be a duration such as 1s or 500ms\n", flag);
+      return 1;
+    }
+  }
   auto server = news::NewsServer::Start(options);
   if (!server.ok()) {
     std::fprintf(stderr, "news-server: %s\n", std::string(server.status().message()).c_str());

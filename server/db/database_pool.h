@@ -15,6 +15,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <pqxx/pqxx>
 #include <string>
 #include <thread>
@@ -23,8 +24,11 @@
 #include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/time/time.h"
+#include "server/db/read_routing.h"
 
 namespace news::db {
+
+class DatabasePool;
 
 // Receives pool events for monitoring (server/app/metrics.h). Called on worker threads; must be
 // fast and thread-safe.
@@ -66,6 +70,26 @@ struct PoolOptions {
   // The application_name of the pool's sessions, so that pg_stat_activity tells the pools apart
   // (empty: libpq's default).
   std::string application_name;
+  // With replicas (docs/read-routing.md); null for a single-host URL, and then the pool does
+  // exactly what it did before there were replicas. Must outlive the pool.
+  ReadRouting* routing = nullptr;
+  // Only with `routing`. Non-null makes this a read pool: each worker connects to the host
+  // `routing` gives it (through `url`, to the primary, while it gives none), and a job whose
+  // Consistency its replica cannot meet (not replayed far enough, unreachable, or the job tried
+  // to write) runs on `primary` instead, a pool on `url` that must outlive this one. Null makes
+  // it a write pool: after each successful job submitted for a client, the WAL insert position
+  // is recorded for that client in `routing`.
+  DatabasePool* primary = nullptr;
+};
+
+// What a job must see of earlier writes, on pools with a ReadRouting (else ignored).
+struct Consistency {
+  // The caller (ClientIdentity): a write records its commit position for it, and its reads see
+  // what it wrote within the window.
+  std::string client;
+  // A read runs only where WAL up to here has been replayed (the `x-news-min-lsn` a client sent
+  // back). Also raised to the caller's recorded write and to ReadRouting::floor().
+  Lsn min_lsn = 0;
 };
 
 class DatabasePool {
@@ -99,7 +123,9 @@ class DatabasePool {
   // closed or wrote to unasked (a restart, a crash, pg_terminate_backend), or one opened before
   // another worker found its own broken or reconnected after an outage. So once the database is
   // back, no job fails because of a connection that broke while it was away.
-  void Submit(absl::Time deadline, RetryPolicy retry, Work work, Done done);
+  // With replicas, `consistency` says where the job may run (PoolOptions::primary).
+  void Submit(absl::Time deadline, RetryPolicy retry, Work work, Done done,
+              Consistency consistency = {});
 
   // Stops accepting jobs, lets the workers finish those already queued and waits for them, so no
   // job or `done` runs after it returns (what they use may be destroyed then). Idempotent; not
@@ -110,6 +136,10 @@ class DatabasePool {
   size_t queue_length() const;
   // Workers running a job right now.
   size_t in_use() const { return in_use_.load(std::memory_order_relaxed); }
+  // PoolOptions::routing.
+  ReadRouting* routing() const { return options_.routing; }
+  // Whether jobs record their caller's writes (a write pool with routing).
+  bool records_writes() const { return options_.routing != nullptr && options_.primary == nullptr; }
 
  private:
   struct Job {
@@ -118,19 +148,32 @@ class DatabasePool {
     RetryPolicy retry = RetryPolicy::kNoRetry;
     Work work;
     Done done;
+    Consistency consistency;
   };
 
   // What one worker thread owns.
   struct Worker {
+    // Its place among the pool's workers (ReadRouting::HostFor).
+    int index = 0;
+    // The replica it connects to; -1: the primary, through the pool's URL.
+    int host = -1;
+    // ReadRouting::generation() when `host` was chosen.
+    uint64_t routing_generation = 0;
     std::unique_ptr<pqxx::connection> connection;
     // renewals_ when `connection` was opened.
     uint64_t renewal = 0;
     absl::Time last_failed_connect = absl::InfinitePast();
   };
 
-  void RunWorker();
-  // Runs `job` on `worker`'s connection, again on a fresh one when its policy allows.
-  absl::Status RunJob(Worker& worker, Job& job);
+  void RunWorker(int index);
+  // Runs `job` on `worker`'s connection, again on a fresh one when its policy allows; nullopt
+  // when the job must run on the primary pool instead (a read pool's replica could not serve it).
+  std::optional<absl::Status> RunJob(Worker& worker, Job& job);
+  // A read pool's worker: follows the routing's host choice, and says whether its replica can
+  // serve a job that must see `min_lsn` (asking the replica when the routing does not know).
+  bool ReplicaCanServe(Worker& worker, Lsn min_lsn);
+  // A write pool's worker: records the caller's write (PoolOptions::primary).
+  void RecordWrite(Worker& worker, const Job& job);
   // Drops the worker's connection when it is stale (see Submit) and connects when it has none,
   // at most once per retry interval after a failed attempt. False when it cannot connect.
   bool EnsureConnected(Worker& worker);

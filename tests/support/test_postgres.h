@@ -6,6 +6,7 @@
 // cluster runs as the 'postgres' system user (PostgreSQL refuses to run as root).
 
 #include <string>
+#include <vector>
 
 namespace news::testing {
 
@@ -32,6 +33,46 @@ class TestPostgres {
 
   std::string dir_;
   int port_ = 0;
+};
+
+// A primary with streaming replicas for the cluster tests (tests/cluster/): each node is a
+// throwaway PostgreSQL 15 cluster in its own directory under one temporary directory, on a Unix
+// socket there and its own free loopback port; the replicas are `pg_basebackup -R` copies of the
+// primary. Removed by the destructor. Aborts the test binary when a node cannot start.
+class TestReplicatedPostgres {
+ public:
+  // Node 0 is the primary, nodes 1..replicas its replicas.
+  explicit TestReplicatedPostgres(int replicas);
+  ~TestReplicatedPostgres();
+
+  TestReplicatedPostgres(const TestReplicatedPostgres&) = delete;
+  TestReplicatedPostgres& operator=(const TestReplicatedPostgres&) = delete;
+
+  // Creates an empty database on the primary and waits until every replica has it; returns
+  // ClusterUrl(name).
+  std::string CreateDatabase(const std::string& name);
+  // The multi-host URI news-server is given: every node, writes to whichever accepts them
+  // (postgresql://127.0.0.1:P0,127.0.0.1:P1,.../NAME?target_session_attrs=read-write&...).
+  std::string ClusterUrl(const std::string& name) const;
+  // A single-node URI.
+  std::string NodeUrl(int node, const std::string& name) const;
+  // "127.0.0.1:PORT", as the topology probe names the node.
+  std::string NodeName(int node) const;
+
+  // SELECT pg_wal_replay_pause() / pg_wal_replay_resume() on a replica.
+  void PauseReplay(int node);
+  void ResumeReplay(int node);
+  // Waits until replica `node` has replayed everything the primary has written.
+  void WaitForReplay(int node);
+  // `pg_ctl promote -w`: the replica becomes a primary.
+  void Promote(int node);
+  // `pg_ctl stop -m immediate`.
+  void StopImmediately(int node);
+
+ private:
+  std::string dir_;
+  std::vector<int> ports_;
+  std::vector<bool> running_;
 };
 
 }  // namespace news::testing

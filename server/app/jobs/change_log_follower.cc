@@ -105,6 +105,13 @@ void ChangeLogFollower::Follow() {
   do {
     changes = store.ListChangesAfter(cursor_, kReadBatch);
     if (changes.empty()) break;
+    if (options_.routing != nullptr) {
+      // The batch is committed, so the insert position now is past every change in it.
+      const pqxx::row row = tx.exec1("SELECT pg_current_wal_insert_lsn()::text");
+      if (const std::optional<db::Lsn> lsn = db::ParseLsn(row[0].c_str())) {
+        options_.routing->RaiseFloor(*lsn);
+      }
+    }
     for (ChangeSubscriber* subscriber : subscribers_) subscriber->OnChanges(changes);
     cursor_ = changes.back().position;
     followed_.fetch_add(static_cast<int64_t>(changes.size()), std::memory_order_relaxed);

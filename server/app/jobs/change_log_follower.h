@@ -24,6 +24,7 @@
 #include "absl/time/time.h"
 #include "server/app/jobs/periodic_task.h"
 #include "server/app/metrics.h"
+#include "server/db/read_routing.h"
 #include "server/domain/change_subscriber.h"
 
 namespace news {
@@ -35,6 +36,10 @@ struct ChangeLogFollowerOptions {
   absl::Duration poll_interval = absl::Milliseconds(500);
   // The application_name of the follower's session (pg_stat_activity).
   std::string application_name = "news-server change follower";
+  // With replicas: before each batch reaches the subscribers, every read's floor is raised to the
+  // primary's WAL insert position, so no cache entry a change dropped is reloaded from a replica
+  // that has not replayed it (db::ReadRouting::RaiseFloor). Null: none. Must outlive the follower.
+  db::ReadRouting* routing = nullptr;
 };
 
 class ChangeLogFollower {

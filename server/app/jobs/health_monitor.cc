@@ -22,8 +22,12 @@ void HealthMonitor::Probe() {
     if (!connection_ || !connection_->is_open()) {
       connection_ = std::make_unique<pqxx::connection>(database_url_);
     }
-    pqxx::nontransaction(*connection_).exec("SELECT 1");
+    const pqxx::row row =
+        pqxx::nontransaction(*connection_).exec1("SELECT current_setting('transaction_read_only')");
     serving = true;
+    // After a failover the old primary may still answer, read-only: the next probe reopens the
+    // session from the URL, which finds the new primary (docs/read-routing.md).
+    if (row[0].as<std::string>() == "on") connection_.reset();
   } catch (const std::exception& e) {
     connection_.reset();
   }

@@ -1,9 +1,10 @@
 #ifndef NEWS_SERVER_APP_HEALTH_MONITOR_H_
 #define NEWS_SERVER_APP_HEALTH_MONITOR_H_
 
-// Background job: probes the database with `SELECT 1` on a connection of its own every 500 ms
+// Background job: probes the database with one query on a connection of its own every 500 ms
 // and reports the answer as the grpc.health.v1.Health status of the whole server ("") and of
-// every service in kHealthReportedServices, and as the news_database_up gauge.
+// every service in kHealthReportedServices, and as the news_database_up gauge. A session that
+// turned read-only (an old primary after a failover) is reopened at the next probe.
 
 #include <grpcpp/health_check_service_interface.h>
 
