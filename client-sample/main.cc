@@ -19,6 +19,7 @@
 #include "client-sample/comment_commands.h"
 #include "client-sample/discovery_commands.h"
 #include "client-sample/editorial_commands.h"
+#include "client-sample/live_commands.h"
 #include "client-sample/word_list_commands.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of news-server");
@@ -37,6 +38,7 @@ constexpr CommandGroup kCommandGroups[] = {
     DiscoveryCommands,
     EditorialCommands,
     WordListCommands,
+    LiveCommands,
 };
 
 std::vector<Command> AllCommands() {

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "server/app/jobs/change_log_follower.h"
 #include "server/app/jobs/health_monitor.h"
+#include "server/app/jobs/live_pump.h"
 #include "server/app/jobs/moderation_queue_gauge.h"
 #include "server/app/jobs/newsroom_worker.h"
 #include "server/app/jobs/related_list_refresher.h"
@@ -32,6 +33,8 @@
 #include "server/domain/comments/word_list_desk.h"
 #include "server/domain/discovery/discovery_catalog.h"
 #include "server/domain/discovery/site_activity.h"
+#include "server/domain/live/live_events.h"
+#include "server/domain/live/live_hub.h"
 #include "server/domain/newsroom/editorial_desk.h"
 #include "server/domain/pagination.h"
 #include "server/transport/articles/article_grpc_service.h"
@@ -41,6 +44,7 @@
 #include "server/transport/comments/client_grpc_service.h"
 #include "server/transport/comments/comment_grpc_service.h"
 #include "server/transport/comments/moderation_grpc_service.h"
+#include "server/transport/live/live_grpc_service.h"
 
 namespace news {
 
@@ -107,6 +111,8 @@ struct ServerOptions {
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
   // most every 500 ms).
   absl::Duration moderation_queue_refresh_interval = absl::Seconds(5);
+  // news.v1.LiveService: on by default; streams per instance, queue per stream (docs/live.md).
+  LiveOptions live;
 };
 
 class NewsServer {
@@ -128,6 +134,9 @@ class NewsServer {
   // Registration hook for metrics sampled from other components: see
   // ServerMetrics::AddSampledGauge and AddSampledCounter.
   ServerMetrics& metrics() { return *metrics_; }
+
+  // The live streams' hub (its open-stream and cut-off counts, for tests).
+  const LiveHub& live_hub() const { return live_hub_; }
 
   // Reports NOT_SERVING, stops accepting calls, gives in-flight calls up to `grace` to finish
   // (then cancels them), writes the pending view counts and drains the database pools.
@@ -168,6 +177,9 @@ class NewsServer {
   ModerationGrpcService moderation_service_;
   EditorialDesk editorial_desk_;
   EditorialGrpcService editorial_service_;
+  LiveHub live_hub_;
+  LiveTokens live_tokens_;
+  LiveGrpcService live_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   // Background jobs.
@@ -177,8 +189,11 @@ class NewsServer {
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
   // The change-log sequencer, the scheduler and retention.
   NewsroomWorker newsroom_worker_;
-  // Invalidates the caches; null when both are off.
+  // Hands changes to the caches' invalidation and the live hub; null when the caches and live
+  // streams are all off.
   std::unique_ptr<ChangeLogFollower> change_log_follower_;
+  // Delivers the live hub's changes; null when live streams are off.
+  std::unique_ptr<LivePump> live_pump_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;
   bool shut_down_ = false;

@@ -123,6 +123,14 @@ ABSL_FLAG(int, change_log_retention_days, news::EnvOr("CHANGE_LOG_RETENTION_DAYS
           "CHANGE_LOG_RETENTION_DAYS)");
 ABSL_FLAG(int, shutdown_grace_seconds, news::EnvOr("SHUTDOWN_GRACE_SECONDS", 10),
           "how long in-flight calls may run after SIGTERM (env SHUTDOWN_GRACE_SECONDS)");
+ABSL_FLAG(bool, live_streams, news::EnvOr("LIVE_STREAMS", 1) != 0,
+          "serve news.v1.LiveService (docs/live.md; env LIVE_STREAMS=0 turns it off)");
+ABSL_FLAG(int, live_max_streams, news::EnvOr("LIVE_MAX_STREAMS", 10000),
+          "live streams open at once on this instance; more are RESOURCE_EXHAUSTED (env "
+          "LIVE_MAX_STREAMS)");
+ABSL_FLAG(int, live_queue_events, news::EnvOr("LIVE_QUEUE_EVENTS", 256),
+          "events one live stream may have waiting for a slow client before it is ended with "
+          "RESOURCE_EXHAUSTED (env LIVE_QUEUE_EVENTS)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves the news.v1 gRPC API.");
@@ -188,6 +196,9 @@ int main(int argc, char** argv) {
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.view_flush_interval = absl::Seconds(absl::GetFlag(FLAGS_view_flush_seconds));
   options.related_refresh_lists = absl::GetFlag(FLAGS_related_refresh_lists);
+  options.live.enabled = absl::GetFlag(FLAGS_live_streams);
+  options.live.max_streams = std::max(0, absl::GetFlag(FLAGS_live_max_streams));
+  options.live.queue_events = std::max(1, absl::GetFlag(FLAGS_live_queue_events));
   options.article_cache_entries =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_article_cache_entries)));
   options.feed_cache_entries =

@@ -1,22 +1,36 @@
 #include "server/storage/newsroom/newsroom_store.h"
 
+#include "absl/strings/str_cat.h"
+
 namespace news::storage {
 
 int64_t NewsroomStore::StampChanges(int limit) {
   return tx_.exec_params1("SELECT stamp_change_log($1)", limit)[0].as<int64_t>();
 }
 
-std::vector<Change> NewsroomStore::ListChangesAfter(int64_t position, int limit) {
+namespace {
+
+constexpr char kChangeColumns[] =
+    "position, (extract(epoch FROM change_time) * 1000000)::bigint, kind, article_id,"
+    " coalesce(comment_id, 0)";
+
+std::vector<Change> ReadChanges(const pqxx::result& result) {
   std::vector<Change> changes;
-  for (const auto& row :
-       tx_.exec_params("SELECT position, (extract(epoch FROM change_time) * 1000000)::bigint, kind,"
-                       " article_id, coalesce(comment_id, 0) FROM change_log WHERE position > $1"
-                       " ORDER BY position LIMIT $2",
-                       position, limit)) {
+  changes.reserve(result.size());
+  for (const auto& row : result) {
     changes.push_back(Change{row[0].as<int64_t>(), absl::FromUnixMicros(row[1].as<int64_t>()),
                              row[2].as<std::string>(), row[3].as<int64_t>(), row[4].as<int64_t>()});
   }
   return changes;
+}
+
+}  // namespace
+
+std::vector<Change> NewsroomStore::ListChangesAfter(int64_t position, int limit) {
+  return ReadChanges(tx_.exec_params(absl::StrCat("SELECT ", kChangeColumns,
+                                                  " FROM change_log WHERE position > $1"
+                                                  " ORDER BY position LIMIT $2"),
+                                     position, limit));
 }
 
 int64_t NewsroomStore::LastPosition() {
@@ -32,6 +46,34 @@ NewsroomStore::Pruned NewsroomStore::Prune(absl::Duration retention) {
   const pqxx::row row = tx_.exec_params1("SELECT changes, articles FROM prune_newsroom($1)",
                                          absl::ToInt64Seconds(retention));
   return Pruned{row[0].as<int64_t>(), row[1].as<int64_t>()};
+}
+
+int64_t NewsroomStore::OldestPosition() {
+  return tx_
+      .exec("SELECT coalesce((SELECT min(position) FROM change_log),"
+            " (SELECT last_position + 1 FROM change_log_head))")[0][0]
+      .as<int64_t>();
+}
+
+// Both scan the position index from `after`: a resuming stream missed little.
+std::vector<Change> NewsroomStore::ListCommentChanges(int64_t article_id, int64_t after,
+                                                      int64_t upto, int limit) {
+  return ReadChanges(tx_.exec_params(
+      absl::StrCat("SELECT ", kChangeColumns,
+                   " FROM change_log WHERE position > $1 AND position <= $2 AND article_id = $3"
+                   " AND comment_id IS NOT NULL ORDER BY position LIMIT $4"),
+      after, upto, article_id, limit));
+}
+
+std::vector<Change> NewsroomStore::ListArticleChanges(int64_t category_id, int64_t after,
+                                                      int64_t upto, int limit) {
+  return ReadChanges(tx_.exec_params(
+      absl::StrCat("SELECT ", kChangeColumns,
+                   " FROM change_log l WHERE position > $1 AND position <= $2"
+                   " AND comment_id IS NULL AND ($3 = 0 OR EXISTS (SELECT 1 FROM articles a"
+                   " WHERE a.id = l.article_id AND a.category_id = $3))"
+                   " ORDER BY position LIMIT $4"),
+      after, upto, category_id, limit));
 }
 
 }  // namespace news::storage
