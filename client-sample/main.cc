@@ -20,6 +20,7 @@
 #include "client-sample/discovery_commands.h"
 #include "client-sample/editorial_commands.h"
 #include "client-sample/sync_commands.h"
+#include "client-sample/live_commands.h"
 #include "client-sample/word_list_commands.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:50051", "HOST:PORT of news-server");
@@ -39,6 +40,7 @@ constexpr CommandGroup kCommandGroups[] = {
     EditorialCommands,
     WordListCommands,
     SyncCommands,
+    LiveCommands,
 };
 
 std::vector<Command> AllCommands() {

@@ -11,6 +11,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/db/migrations.h"
+#include "server/storage/newsroom/newsroom_store.h"
 #include "server/storage/prepared_statements.h"
 #include "server/transport/client_identity.h"
 #include "server/transport/metrics_interceptor.h"
@@ -59,6 +60,9 @@ void ApplyTransportLimits(const ServerOptions& options, grpc::ServerBuilder& bui
   builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10 * 1000);
   builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 3);
+  // By default a server stops its keepalive pings after two without data going out; a live
+  // stream may be quiet for long, and pings are what finds a phone that vanished (docs/live.md).
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PINGS_WITHOUT_DATA, 0);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 15 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, 30 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, 30 * 1000);
@@ -128,6 +132,9 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       editorial_service_(editorial_desk_, write_pool_),
       webhook_desk_(page_tokens_, own_listeners_),
       webhook_service_(webhook_desk_, write_pool_),
+      live_hub_(options.live),
+      live_tokens_(page_tokens_),
+      live_service_(live_hub_, live_tokens_, pool_),
       view_flusher_(write_pool_, view_counter_, site_activity_, options.view_flush_interval,
                     *metrics_),
       moderation_queue_gauge_(pool_, options.moderation_queue_refresh_interval, *metrics_),
@@ -138,12 +145,20 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
     related_list_refresher_ = std::make_unique<RelatedListRefresher>(
         write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
   }
+  std::vector<ChangeSubscriber*> change_subscribers;
   if (article_cache_.enabled() || feed_cache_.enabled() || related_cache_.enabled() ||
       most_viewed_cache_.enabled()) {
+    change_subscribers.push_back(&cache_invalidation_);
+  }
+  if (options.live.enabled) {
+    change_subscribers.push_back(&live_hub_);
+    live_pump_ = std::make_unique<LivePump>(live_hub_, pool_, *metrics_);
+  }
+  if (!change_subscribers.empty()) {
     change_log_follower_ = std::make_unique<ChangeLogFollower>(
         ChangeLogFollowerOptions{.database_url = options.database_url,
                                  .routing = read_routing_.get()},
-        std::vector<ChangeSubscriber*>{&cache_invalidation_}, *metrics_);
+        std::move(change_subscribers), *metrics_);
   }
   if (options.webhook_delivery) {
     webhook_outbox_writer_ = std::make_unique<WebhookOutboxWriter>(
@@ -172,17 +187,23 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials = ServerCredentials(options);
   if (!credentials.ok()) return credentials.status();
+  // Where live streams start: each stream replays up to the hub's position, which the pump
+  // then moves on from here.
+  int64_t change_log_position = 0;
   try {
     pqxx::connection connection(options.database_url);
     if (options.apply_migrations) {
       absl::Status migrated = db::ApplyMigrations(connection, db::EmbeddedMigrations());
       if (!migrated.ok()) return migrated;
     }
+    pqxx::nontransaction tx(connection);
+    change_log_position = storage::NewsroomStore(tx).LastPosition();
   } catch (const pqxx::broken_connection& e) {
     return absl::UnavailableError(absl::StrCat("cannot connect to the database: ", e.what()));
   }
   std::unique_ptr<NewsServer> server(new NewsServer(options, ServerMetrics::Create()));
   if (server->topology_probe_) server->topology_probe_->Start();
+  server->live_hub_.StartAt(change_log_position);
   server->view_flusher_.Start();
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -203,7 +224,12 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->client_service_);
   builder.RegisterService(&server->moderation_service_);
   builder.RegisterService(&server->editorial_service_);
-  builder.RegisterService(&server->webhook_service_);
+// - the change-log follower and the live pump only observe (they invalidate the caches and
+//   feed the live hub, which outlive them);
+// - the webhook sender and outbox writer work from the database alone (attempts cut short are
+//   sent again after their lease), so they need not outlive the calls;
+// - live streams end with UNAVAILABLE before the grace period, so their clients reconnect
+//   (elsewhere) with their resume tokens instead of waiting for the cancellation;
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(
@@ -224,6 +250,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   if (server->change_log_follower_) server->change_log_follower_->Start();
   if (server->webhook_outbox_writer_) server->webhook_outbox_writer_->Start();
   if (server->webhook_sender_) server->webhook_sender_->Start();
+  if (server->live_pump_) server->live_pump_->Start();
   server->health_monitor_ =
       std::make_unique<HealthMonitor>(options.database_url, health, *server->metrics_);
   server->health_monitor_->Start();
@@ -243,6 +270,10 @@ NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 // - the change-log follower only observes (it invalidates the caches, which outlive it);
 // - the webhook sender and outbox writer work from the database alone (attempts cut short are
 //   sent again after their lease), so they need not outlive the calls;
+// - the change-log follower and the live pump only observe (they invalidate the caches and
+//   feed the live hub, which outlive them);
+// - live streams end with UNAVAILABLE before the grace period, so their clients reconnect
+//   (elsewhere) with their resume tokens instead of waiting for the cancellation;
 // - the gRPC server: after it no call can count a view;
 // - the view flusher, whose last flush writes what the calls counted, through the write pool;
 // - the pools, once no job can be queued any more;
@@ -254,10 +285,13 @@ void NewsServer::Shutdown(absl::Duration grace) {
   if (health_monitor_) health_monitor_->Stop();
   moderation_queue_gauge_.Stop();
   if (related_list_refresher_) related_list_refresher_->Stop();
+  if (live_pump_) live_pump_->Stop();
   if (change_log_follower_) change_log_follower_->Stop();
   if (webhook_sender_) webhook_sender_->Stop();
   if (webhook_outbox_writer_) webhook_outbox_writer_->Stop();
   newsroom_worker_.Stop();
+  live_hub_.EndAll(absl::UnavailableError(
+      "the server is shutting down; watch again with the last resume_token"));
   if (server_) {
     server_->GetHealthCheckService()->Shutdown();
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

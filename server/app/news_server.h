@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "server/app/jobs/change_log_follower.h"
 #include "server/app/jobs/health_monitor.h"
+#include "server/app/jobs/live_pump.h"
 #include "server/app/jobs/moderation_queue_gauge.h"
 #include "server/app/jobs/newsroom_worker.h"
 #include "server/app/jobs/related_list_refresher.h"
@@ -37,6 +38,8 @@
 #include "server/domain/comments/word_list_desk.h"
 #include "server/domain/discovery/discovery_catalog.h"
 #include "server/domain/discovery/site_activity.h"
+#include "server/domain/live/live_events.h"
+#include "server/domain/live/live_hub.h"
 #include "server/domain/newsroom/editorial_desk.h"
 #include "server/domain/pagination.h"
 #include "server/domain/webhooks/webhook_desk.h"
@@ -49,6 +52,7 @@
 #include "server/transport/comments/comment_grpc_service.h"
 #include "server/transport/comments/moderation_grpc_service.h"
 #include "server/transport/webhooks/webhook_grpc_service.h"
+#include "server/transport/live/live_grpc_service.h"
 
 namespace news {
 
@@ -135,6 +139,8 @@ struct ServerOptions {
   absl::Duration max_replica_lag = absl::Seconds(1);
   absl::Duration topology_probe_interval = absl::Seconds(1);
   absl::Duration read_your_writes_window = absl::Seconds(5);
+  // news.v1.LiveService: on by default; streams per instance, queue per stream (docs/live.md).
+  LiveOptions live;
 };
 
 class NewsServer {
@@ -156,6 +162,9 @@ class NewsServer {
   // Registration hook for metrics sampled from other components: see
   // ServerMetrics::AddSampledGauge and AddSampledCounter.
   ServerMetrics& metrics() { return *metrics_; }
+
+  // The live streams' hub (its open-stream and cut-off counts, for tests).
+  const LiveHub& live_hub() const { return live_hub_; }
 
   // Reports NOT_SERVING, stops accepting calls, gives in-flight calls up to `grace` to finish
   // (then cancels them), writes the pending view counts and drains the database pools.
@@ -207,6 +216,9 @@ class NewsServer {
   OwnListeners own_listeners_;
   WebhookDesk webhook_desk_;
   WebhookGrpcService webhook_service_;
+  LiveHub live_hub_;
+  LiveTokens live_tokens_;
+  LiveGrpcService live_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
   // Background jobs.
@@ -216,8 +228,11 @@ class NewsServer {
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
   // The change-log sequencer, the scheduler and retention.
   NewsroomWorker newsroom_worker_;
-  // Invalidates the caches; null when all are off.
+  // Hands changes to the caches' invalidation and the live hub; null when the caches and live
+  // streams are all off.
   std::unique_ptr<ChangeLogFollower> change_log_follower_;
+  // Delivers the live hub's changes; null when live streams are off.
+  std::unique_ptr<LivePump> live_pump_;
   // Push hooks; null unless options.webhook_delivery.
   std::unique_ptr<WebhookOutboxWriter> webhook_outbox_writer_;
   std::unique_ptr<WebhookSender> webhook_sender_;

@@ -158,6 +158,14 @@ ABSL_FLAG(std::string, read_your_writes_window, news::EnvOr("READ_YOUR_WRITES_WI
           "with several hosts in --database_url, for this long after a write a client's reads "
           "(by x-client-id, else address) see it (docs/read-routing.md; "
           "env READ_YOUR_WRITES_WINDOW)");
+ABSL_FLAG(bool, live_streams, news::EnvOr("LIVE_STREAMS", 1) != 0,
+          "serve news.v1.LiveService (docs/live.md; env LIVE_STREAMS=0 turns it off)");
+ABSL_FLAG(int, live_max_streams, news::EnvOr("LIVE_MAX_STREAMS", 10000),
+          "live streams open at once on this instance; more are RESOURCE_EXHAUSTED (env "
+          "LIVE_MAX_STREAMS)");
+ABSL_FLAG(int, live_queue_events, news::EnvOr("LIVE_QUEUE_EVENTS", 256),
+          "events one live stream may have waiting for a slow client before it is ended with "
+          "RESOURCE_EXHAUSTED (env LIVE_QUEUE_EVENTS)");
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage("Serves the news.v1 gRPC API.");
@@ -223,6 +231,9 @@ int main(int argc, char** argv) {
   options.tls_key_file = absl::GetFlag(FLAGS_tls_key);
   options.view_flush_interval = absl::Seconds(absl::GetFlag(FLAGS_view_flush_seconds));
   options.related_refresh_lists = absl::GetFlag(FLAGS_related_refresh_lists);
+  options.live.enabled = absl::GetFlag(FLAGS_live_streams);
+  options.live.max_streams = std::max(0, absl::GetFlag(FLAGS_live_max_streams));
+  options.live.queue_events = std::max(1, absl::GetFlag(FLAGS_live_queue_events));
   options.article_cache_entries =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_article_cache_entries)));
   options.feed_cache_entries =

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -18,6 +19,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
 #include "news/v1/article.grpc.pb.h"
 #include "server/domain/clients/admin_auth.h"
 #include "server/storage/prepared_statements.h"
@@ -411,6 +413,28 @@ TEST_F(NewsClientTest, RegisterStoresOneSignedIdThatCommentsSend) {
                 .exec1("SELECT client_id FROM comments ORDER BY id DESC LIMIT 1")[0]
                 .as<std::string>(),
             "id:" + stored);
+}
+
+// Last: it publishes articles, which the feed tests above would list.
+TEST_F(NewsClientTest, WatchShowsBothStreams) {
+  const int64_t article = testing::InsertArticle(server_->database_url, "Bài đang mở");
+  ClientRun run;
+  std::atomic<bool> finished{false};
+  std::thread watch([&] {
+    run = RunClient(absl::StrCat("watch --article_id=", article, " --events=3 --seconds=20"));
+    finished = true;
+  });
+  // Articles published until the client, live on both streams, has shown one and stops.
+  for (int i = 0; i < 100 && !finished; ++i) {
+    testing::InsertArticle(server_->database_url, absl::StrCat("Tin mới số ", i));
+    absl::SleepFor(absl::Milliseconds(200));
+  }
+  watch.join();
+  EXPECT_EQ(run.exit_code, 0) << run.output;
+  EXPECT_NE(run.output.find(absl::StrCat("[comments ", article, "] caught up")), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("[articles] caught up"), std::string::npos) << run.output;
+  EXPECT_NE(run.output.find("[articles] published #"), std::string::npos) << run.output;
 }
 
 }  // namespace

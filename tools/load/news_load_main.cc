@@ -26,6 +26,7 @@
 #include "absl/strings/strip.h"
 #include "client-sample/channel_policy.h"
 #include "tools/load/load_report.h"
+#include "tools/load/stream_load.h"
 #include "tools/load/workload.h"
 
 ABSL_FLAG(std::string, target, "127.0.0.1:50051",
@@ -73,6 +74,13 @@ ABSL_FLAG(std::string, completions_file, "",
           "code number, sends, and for create_comment its request_id, x-client-id and the "
           "acknowledged comment id");
 ABSL_FLAG(bool, allow_remote, false, "allow a target outside the loopback interface");
+ABSL_FLAG(int, streams, 0,
+          "streaming mode (docs/live.md): open this many LiveService.WatchComments streams on "
+          "--stream_article_id and measure commit-to-delivery latency (--mix is ignored)");
+ABSL_FLAG(int64_t, stream_article_id, 0, "streaming mode: the article (0: the newest listed)");
+ABSL_FLAG(double, comment_rps, 0,
+          "streaming mode: comments posted per second on the article for --duration (the "
+          "server must use --comment_moderation=post); 0: the streams stay idle");
 
 namespace news::load {
 namespace {
@@ -283,6 +291,18 @@ int Main(int argc, char** argv) {
                  "server you are allowed to load\n",
                  target.c_str());
     return 2;
+  }
+  if (absl::GetFlag(FLAGS_streams) > 0) {
+    return RunStreamLoad(StreamLoadOptions{
+        .target = target,
+        .streams = absl::GetFlag(FLAGS_streams),
+        .article_id = absl::GetFlag(FLAGS_stream_article_id),
+        .comment_rps = absl::GetFlag(FLAGS_comment_rps),
+        .duration = absl::GetFlag(FLAGS_duration),
+        .connect_timeout = absl::GetFlag(FLAGS_connect_timeout),
+        .deadline = absl::GetFlag(FLAGS_deadline),
+        .json = absl::GetFlag(FLAGS_json),
+    });
   }
   absl::StatusOr<std::vector<MixEntry>> mix = ParseMix(absl::GetFlag(FLAGS_mix));
   if (!mix.ok()) {

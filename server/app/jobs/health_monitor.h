@@ -23,7 +23,7 @@ namespace news {
 inline constexpr const char* kHealthReportedServices[] = {
     "news.v1.ArticleService", "news.v1.CommentService", "news.v1.ModerationService",
     "news.v1.DiscoveryService", "news.v1.EditorialService", "news.v1.ClientService",
-    "news.v1.WebhookService"};
+    "news.v1.WebhookService", "news.v1.LiveService"};
 
 class HealthMonitor {
  public:

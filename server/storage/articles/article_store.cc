@@ -333,4 +333,24 @@ bool ArticleStore::SetCommentsOpen(int64_t id, bool open) {
   return !tx_.exec_prepared("article_set_comments_open", id, open).empty();
 }
 
+std::vector<ArticleStore::AnyStateArticle> ArticleStore::FindAnyState(
+    const std::vector<int64_t>& ids) {
+  std::vector<AnyStateArticle> articles;
+  if (ids.empty()) return articles;
+  const pqxx::result result = tx_.exec_params(
+      absl::StrCat("SELECT ", kArticleSummaryColumns, ", a.status::text, a.breaking FROM ",
+                   kArticleSummaryFrom, " WHERE a.id = ANY($1::bigint[])"),
+      absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
+  for (const auto& row : result) {
+    AnyStateArticle article;
+    article.summary = ReadArticleSummary(row);
+    article.category_id = article.summary.category().id();
+    article.state = ParseArticleState(row[kArticleSummaryColumnCount].as<std::string>())
+                        .value_or(ArticleState::kDeleted);
+    article.breaking = row[kArticleSummaryColumnCount + 1].as<bool>();
+    articles.push_back(std::move(article));
+  }
+  return articles;
+}
+
 }  // namespace news::storage

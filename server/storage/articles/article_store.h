@@ -122,6 +122,15 @@ class ArticleStore {
   // Opens or closes comments on article `id`; false when there is no such article.
   bool SetCommentsOpen(int64_t id, bool open);
 
+  // Live streams (docs/live.md): the articles `ids` that exist, whatever their state.
+  struct AnyStateArticle {
+    v1::ArticleSummary summary;
+    int64_t category_id = 0;
+    ArticleState state = ArticleState::kPublished;
+    bool breaking = false;
+  };
+  std::vector<AnyStateArticle> FindAnyState(const std::vector<int64_t>& ids);
+
  private:
   // An article from a row that starts with ArticleColumns (article_store.cc), with its
   // neighbours when the row has them.

@@ -400,4 +400,24 @@ CommentStore::NetworkLikes CommentStore::LockNetworkLikes(int64_t comment_id,
   return NetworkLikes{row[0].as<bool>(), row[1].as<int64_t>()};
 }
 
+std::vector<v1::Comment> CommentStore::ListApprovedLikeCounts(
+    const std::vector<int64_t>& article_ids) {
+  std::vector<v1::Comment> comments;
+  if (article_ids.empty()) return comments;
+  const pqxx::result result = tx_.exec_params(
+      absl::StrCat("SELECT c.id, c.article_id, coalesce(c.parent_id, 0), c.like_count"
+                   " FROM comments c WHERE c.article_id = ANY($1::bigint[]) AND ",
+                   Readable("c")),
+      absl::StrCat("{", absl::StrJoin(article_ids, ","), "}"));
+  comments.reserve(result.size());
+  for (const auto& row : result) {
+    v1::Comment& comment = comments.emplace_back();
+    comment.set_id(row[0].as<int64_t>());
+    comment.set_article_id(row[1].as<int64_t>());
+    comment.set_parent_id(row[2].as<int64_t>());
+    comment.set_like_count(row[3].as<int64_t>());
+  }
+  return comments;
+}
+
 }  // namespace news::storage

@@ -208,6 +208,10 @@ class CommentStore {
   NetworkLikes LockNetworkLikes(int64_t comment_id, const std::string& client_id,
                                 const std::string& client_network);
 
+  // Live streams (docs/live.md): the approved comments of `article_ids` with their like counts
+  // (id, article_id, parent_id and like_count set), by comments_article_approved_idx.
+  std::vector<v1::Comment> ListApprovedLikeCounts(const std::vector<int64_t>& article_ids);
+
  private:
   pqxx::transaction_base& tx_;
 };

@@ -66,4 +66,32 @@ NewsroomStore::Pruned NewsroomStore::Prune(absl::Duration retention) {
   return Pruned{row[0].as<int64_t>(), row[1].as<int64_t>()};
 }
 
+int64_t NewsroomStore::OldestPosition() {
+  return tx_
+      .exec("SELECT coalesce((SELECT min(position) FROM change_log),"
+            " (SELECT last_position + 1 FROM change_log_head))")[0][0]
+      .as<int64_t>();
+}
+
+// Both scan the position index from `after`: a resuming stream missed little.
+std::vector<Change> NewsroomStore::ListCommentChanges(int64_t article_id, int64_t after,
+                                                      int64_t upto, int limit) {
+  return ReadChanges(tx_.exec_params(
+      absl::StrCat("SELECT ", kChangeColumns,
+                   " FROM change_log WHERE position > $1 AND position <= $2 AND article_id = $3"
+                   " AND comment_id IS NOT NULL ORDER BY position LIMIT $4"),
+      after, upto, article_id, limit));
+}
+
+std::vector<Change> NewsroomStore::ListArticleChanges(int64_t category_id, int64_t after,
+                                                      int64_t upto, int limit) {
+  return ReadChanges(tx_.exec_params(
+      absl::StrCat("SELECT ", kChangeColumns,
+                   " FROM change_log l WHERE position > $1 AND position <= $2"
+                   " AND comment_id IS NULL AND ($3 = 0 OR EXISTS (SELECT 1 FROM articles a"
+                   " WHERE a.id = l.article_id AND a.category_id = $3))"
+                   " ORDER BY position LIMIT $4"),
+      after, upto, category_id, limit));
+}
+
 }  // namespace news::storage

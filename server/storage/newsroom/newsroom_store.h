@@ -68,6 +68,18 @@ class NewsroomStore {
   // Removes changes and soft-deleted articles older than `retention`.
   Pruned Prune(absl::Duration retention);
 
+  // Live streams (docs/live.md): the smallest position the log still holds, or the last
+  // stamped position + 1 when retention emptied it.
+  int64_t OldestPosition();
+  // Up to `limit` comment.* changes of `article_id` with a position in (after, upto], in
+  // position order.
+  std::vector<Change> ListCommentChanges(int64_t article_id, int64_t after, int64_t upto,
+                                         int limit);
+  // Up to `limit` article.* changes with a position in (after, upto], in position order, of
+  // articles now in `category_id` (0: of every article).
+  std::vector<Change> ListArticleChanges(int64_t category_id, int64_t after, int64_t upto,
+                                         int limit);
+
  private:
   pqxx::transaction_base& tx_;
 };
