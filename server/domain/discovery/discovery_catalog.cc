@@ -91,33 +91,32 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
   PageScope scope("SearchArticles");
   for (const std::string& word : words) scope.Add(word);
   scope.Add(request.category_id()).Add(request.source_id());
-  int64_t after_score = std::numeric_limits<int64_t>::max();
-  int64_t after_id = std::numeric_limits<int64_t>::max();
+  storage::SearchPosition after = storage::SearchPosition::Start();
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);
+    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 3);
     if (!keys.ok()) return keys.status();
-    after_score = (*keys)[0];
-    after_id = (*keys)[1];
+    after = storage::SearchPosition{static_cast<int>((*keys)[0]), (*keys)[1], (*keys)[2]};
   }
 
-  storage::SearchQuery search{text::AllWordsQuery(words), text::PhraseQuery(words),
-                              text::AllWordsInTitleQuery(words), request.category_id(),
-                              request.source_id()};
+  storage::SearchQuery search{text::AllWordsQuery(words),
+                              words.size() > 1 ? text::PhraseQuery(words) : "",
+                              request.category_id(), request.source_id()};
   pqxx::nontransaction tx(db);
   std::vector<storage::SearchHit> hits =
-      storage::SearchStore(tx).Search(search, after_score, after_id, *page_size + 1);
+      storage::SearchStore(tx).Search(search, after, *page_size + 1);
   v1::SearchArticlesResponse response;
   const bool more = static_cast<int>(hits.size()) > *page_size;
   if (more) hits.resize(*page_size);
   for (auto& hit : hits) {
     v1::SearchResult* result = response.add_results();
     result->set_snippet(SnippetFor(hit, words));
-    result->set_score(static_cast<double>(hit.score_key) / 1e6);
+    result->set_score(hit.position.tier);
     *result->mutable_article() = std::move(hit.article);
   }
   if (more) {
-    response.set_next_page_token(tokens_.Encode(
-        scope, {hits.back().score_key, response.results().rbegin()->article().id()}));
+    const storage::SearchPosition& last = hits.back().position;
+    response.set_next_page_token(
+        tokens_.Encode(scope, {last.tier, last.publish_time_micros, last.id}));
   }
   return response;
 }
