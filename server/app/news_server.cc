@@ -85,10 +85,13 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       feed_cache_(options.feed_cache_entries, options.article_cache_ttl,
                   options.article_cache_refresh_after),
       cache_invalidation_(article_cache_, feed_cache_),
+      search_cache_(options.search_cache_entries, options.article_cache_ttl,
+                    options.search_cache_refresh_after),
+      search_cache_invalidation_(search_cache_),
       article_service_(article_catalog_, pool_, view_counter_, article_cache_, feed_cache_,
                        options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
-      discovery_service_(discovery_catalog_, pool_, options.clock),
+      discovery_service_(discovery_catalog_, pool_, search_cache_, options.clock),
       comment_policy_(options.comment_rules),
       comment_board_(options.comment_rules, page_tokens_, comment_policy_),
       client_ids_(options.client_id_secret),
@@ -111,16 +114,18 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
     related_list_refresher_ = std::make_unique<RelatedListRefresher>(
         write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
   }
-  if (article_cache_.enabled() || feed_cache_.enabled()) {
+  if (article_cache_.enabled() || feed_cache_.enabled() || search_cache_.enabled()) {
     change_log_follower_ = std::make_unique<ChangeLogFollower>(
         ChangeLogFollowerOptions{.database_url = options.database_url},
-        std::vector<ChangeSubscriber*>{&cache_invalidation_}, *metrics_);
+        std::vector<ChangeSubscriber*>{&cache_invalidation_, &search_cache_invalidation_},
+        *metrics_);
   }
   metrics_->AddPoolGauges("news_db_pool", "Database", pool_, options.db_connections);
   metrics_->AddPoolGauges("news_db_write_pool", "Database write", write_pool_,
                           options.db_write_connections);
   metrics_->AddCacheCounters("article", article_cache_);
   metrics_->AddCacheCounters("feed", feed_cache_);
+  metrics_->AddCacheCounters("search", search_cache_);
 }
 
 absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOptions& options) {

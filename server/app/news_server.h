@@ -24,6 +24,7 @@
 #include "server/domain/articles/article_catalog.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/cache_invalidation.h"
+#include "server/domain/discovery/search_cache.h"
 #include "server/domain/clients/client_ids.h"
 #include "server/domain/clients/client_registry.h"
 #include "server/domain/comments/comment_board.h"
@@ -102,6 +103,13 @@ struct ServerOptions {
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Minutes(5);
   absl::Duration article_cache_refresh_after = absl::Seconds(1);
+  // SearchArticles responses kept in memory (server/domain/discovery/search_cache.h,
+  // docs/discovery.md): at most this many, all dropped when an article changes, each served
+  // for at most article_cache_ttl and refreshed in the background when read after
+  // search_cache_refresh_after (their view and comment counts). 0 turns it off (the default
+  // here; news-server turns it on).
+  size_t search_cache_entries = 0;
+  absl::Duration search_cache_refresh_after = absl::Seconds(30);
   // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
   absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
@@ -153,6 +161,8 @@ class NewsServer {
   ArticleCache article_cache_;
   FeedPageCache feed_cache_;
   CacheInvalidation cache_invalidation_;
+  SearchCache search_cache_;
+  SearchCacheInvalidation search_cache_invalidation_;
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;
   DiscoveryGrpcService discovery_service_;
@@ -177,7 +187,7 @@ class NewsServer {
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
   // The change-log sequencer, the scheduler and retention.
   NewsroomWorker newsroom_worker_;
-  // Invalidates the caches; null when both are off.
+  // Invalidates the caches; null when all are off.
   std::unique_ptr<ChangeLogFollower> change_log_follower_;
   // Built once the gRPC server, whose health it reports, is running.
   std::unique_ptr<HealthMonitor> health_monitor_;

@@ -7,16 +7,18 @@
 #include "news/v1/discovery.grpc.pb.h"
 #include "server/db/database_pool.h"
 #include "server/domain/discovery/discovery_catalog.h"
+#include "server/domain/discovery/search_cache.h"
 
 namespace news {
 
 // news.v1.DiscoveryService over gRPC's callback API; the logic is in DiscoveryCatalog.
 class DiscoveryGrpcService final : public v1::DiscoveryService::CallbackService {
  public:
-  // `catalog` and `pool` must outlive the service; `clock` gives "now" for windows and stats.
+  // `catalog`, `pool` and `search_cache` must outlive the service; `clock` gives "now" for
+  // windows and stats. SearchArticles is served through `search_cache` unless it is off.
   DiscoveryGrpcService(const DiscoveryCatalog& catalog, db::DatabasePool& pool,
-                       std::function<absl::Time()> clock)
-      : catalog_(catalog), pool_(pool), clock_(std::move(clock)) {}
+                       SearchCache& search_cache, std::function<absl::Time()> clock)
+      : catalog_(catalog), pool_(pool), search_cache_(search_cache), clock_(std::move(clock)) {}
 
   grpc::ServerUnaryReactor* ListRelatedArticles(grpc::CallbackServerContext* context,
                                                 const v1::ListRelatedArticlesRequest* request,
@@ -34,6 +36,7 @@ class DiscoveryGrpcService final : public v1::DiscoveryService::CallbackService 
  private:
   const DiscoveryCatalog& catalog_;
   db::DatabasePool& pool_;
+  SearchCache& search_cache_;
   std::function<absl::Time()> clock_;
 };
 
