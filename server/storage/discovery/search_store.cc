@@ -58,8 +58,8 @@ void SearchStore::Prepare(pqxx::connection& connection) {
       "WITH tiered AS MATERIALIZED ("
       " SELECT a.id, (extract(epoch FROM a.publish_time) * 1000000)::bigint AS micros,"
       " CASE WHEN $2::text = '' OR a.search_document @@ NULLIF($2::text, '')::tsquery THEN 1"
-      " ELSE 0 END AS tier FROM articles a WHERE a.id = ANY($1::bigint[]) AND a.status = 'published'"
-      " AND NOT coalesce(a.search_title @@ $3::tsquery, false)"
+      " ELSE 0 END AS tier FROM articles a WHERE a.id = ANY($1::bigint[])"
+      " AND a.status = 'published' AND NOT coalesce(a.search_title @@ $3::tsquery, false)"
       ") SELECT id, micros, tier FROM tiered WHERE (tier, micros, id) < ($4, $5, $6)"
       " ORDER BY tier DESC, micros DESC, id DESC LIMIT $7");
   connection.prepare("search_hits",
