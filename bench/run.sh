@@ -182,6 +182,7 @@ run_load list_first --mix=list "$c"
 run_load list_deep --mix=list_deep --deep_offset="$deep_offset" "$c"
 run_load related --mix=related --zipf=1.1 "$c"
 run_load search --mix=search "$c"
+run_load search_single --mix=search --concurrency=1
 run_load comments --mix=comments --zipf=1.1 "$c"
 run_load create_comment --mix=create_comment "$c"
 run_load mix_closed --mix="$mix" --zipf=1.1 "$c"
@@ -194,11 +195,12 @@ kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 
 # GetArticle and the first feed page again with the caches off.
-start_news_server --article_cache_entries=0 --feed_cache_entries=0
+start_news_server --article_cache_entries=0 --feed_cache_entries=0 --search_cache_entries=0
 target="127.0.0.1:$server_port"
-target_name="news-server --article_cache_entries=0 --feed_cache_entries=0"
+target_name="news-server --article_cache_entries=0 --feed_cache_entries=0 --search_cache_entries=0"
 run_load get_zipf_no_cache --mix=get --zipf=1.1 "$c"
 run_load list_first_no_cache --mix=list "$c"
+run_load search_no_cache --mix=search "$c"
 kill "$server_pid"
 wait "$server_pid" 2>/dev/null || true
 
@@ -291,6 +293,7 @@ get_cold_ratio=$(ratio "$(field get_zipf_no_cache 3)" "$grpc_tps")
 deep_ratio=$(ratio "$(field list_deep 5)" "$(field list_first_no_cache 5)")
 mix_tail_ratio=$(ratio "$(field mix_open 7)" "$(field mix_open 5)")
 comment_ratio=$(ratio "$(field create_comment 3)" "$pg_insert_tps")
+search_ratio=$(awk -v a="$(field search 3)" -v b="$grpc_tps" 'BEGIN { printf "%.3f", a / b }')
 server_rss_mb=$(( server_rss_kb / 1024 ))
 
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -315,10 +318,11 @@ report="$work/report.md"
   echo "- news-server: \`news-server --listen=127.0.0.1:0 --metrics_listen= --log_level=warn" \
     "--trusted_proxies=127.0.0.1/32 $server_flags\` (news-load names a new reader's address in" \
     "x-forwarded-for on every call), other flags at their defaults (\`news-server --help\`), which" \
-    "include the caches (10000 articles, 1000 first feed pages and 10000 related lists, each served" \
-    "for at most 5 min, invalidated by the change log and re-read in the background when read" \
-    "after 5 s);" \
-    "\"cache off\" is \`--article_cache_entries=0 --feed_cache_entries=0\`."
+    "include the caches (10000 articles, 1000 first feed pages, 10000 related lists and 10000" \
+    "searches, each served for at most 5 min, invalidated by the change log and re-read in the" \
+    "background when read after 5 s);" \
+    "\"cache off\" is \`--article_cache_entries=0 --feed_cache_entries=0" \
+    "--search_cache_entries=0\`."
   echo
   echo "| Measurement | calls/s | p50 ms | p99 ms | errors | ratio |"
   echo "|---|---:|---:|---:|---:|---|"
@@ -337,7 +341,9 @@ report="$work/report.md"
   row "ListArticles, first page (20), cache off" list_first_no_cache
   row "ListArticles, $deep_offset items deep" list_deep
   row "ListRelatedArticles, Zipf 1.1" related
-  row "SearchArticles, two title words" search
+  row "SearchArticles, two title words" search "$grpc_tps" "gRPC ref"
+  row "SearchArticles, two title words, one call at a time" search_single
+  row "SearchArticles, two title words, cache off" search_no_cache "$grpc_tps" "gRPC ref"
   row "ListComments, Zipf 1.1" comments
   row "CreateComment" create_comment "$pg_insert_tps" "pgbench INSERT"
   row "Mobile mix ($mix), closed loop" mix_closed
@@ -357,6 +363,11 @@ report="$work/report.md"
   echo "| Mobile mix open loop at 70%: zero errors, p99 <= 4× p50 | $(field mix_open 4)" \
     "errors, p99 = ${mix_tail_ratio}× p50 | $([ "$(field mix_open 4)" = 0 ] &&
       verdict "$mix_tail_ratio" "<=" 4 || echo '**missed**') |"
+  echo "| SearchArticles >= 0.05× bare gRPC, p99 <= 100 ms (32 in flight); one at a time p99 <=" \
+    "20 ms (at 1M articles) | ${search_ratio}×, p99 $(field search 7) ms; one at a time p99" \
+    "$(field search_single 7) ms | $([ "$(verdict "$search_ratio" ">=" 0.05)" = met ] &&
+      [ "$(verdict "$(field search 7)" "<=" 100)" = met ] && verdict "$(field search_single 7)" \
+      "<=" 20 || echo '**missed**') |"
   echo "| CreateComment >= 0.5× pgbench INSERT | ${comment_ratio}× |" \
     "$(verdict "$comment_ratio" ">=" 0.5) |"
   echo "| Server RSS <= 256 MB (at 1M articles) | ${server_rss_mb} MB at $published |" \
@@ -365,8 +376,8 @@ report="$work/report.md"
   echo "<details><summary>Commands and raw output</summary>"
   echo
   echo '```'
-  for name in reference_grpc get_zipf get_zipf_long_ttl get_zipf_no_cache get_uniform list_first list_first_no_cache list_deep related search comments \
-    create_comment mix_closed mix_open; do
+  for name in reference_grpc get_zipf get_zipf_long_ttl get_zipf_no_cache get_uniform list_first list_first_no_cache list_deep related search search_single \
+    search_no_cache comments create_comment mix_closed mix_open; do
     echo "\$ $(cat "$work/results/$name.command")"
     cat "$work/results/$name"
     echo

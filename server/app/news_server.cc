@@ -108,16 +108,19 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       most_viewed_cache_(options.most_viewed_cache_entries,
                          std::min(options.article_cache_ttl, options.most_viewed_cache_ttl),
                          options.article_cache_refresh_after),
+      search_cache_(options.search_cache_entries, options.article_cache_ttl,
+                    options.search_cache_refresh_after),
       cache_invalidation_({.articles = article_cache_,
                            .feeds = feed_cache_,
                            .lookups = lookup_cache_,
                            .related = related_cache_,
-                           .most_viewed = most_viewed_cache_}),
-      article_service_(article_catalog_, article_sync_, pool_, view_counter_, article_cache_, feed_cache_,
-                       lookup_cache_, options.clock),
+                           .most_viewed = most_viewed_cache_,
+                           .searches = search_cache_}),
+      article_service_(article_catalog_, article_sync_, pool_, view_counter_, article_cache_,
+                       feed_cache_, lookup_cache_, options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
       discovery_service_(discovery_catalog_, pool_, related_cache_, most_viewed_cache_,
-                         options.clock),
+                         search_cache_, options.clock),
       comment_policy_(options.comment_rules),
       comment_board_(options.comment_rules, page_tokens_, comment_policy_),
       client_ids_(options.client_id_secret),
@@ -147,7 +150,7 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   }
   std::vector<ChangeSubscriber*> change_subscribers;
   if (article_cache_.enabled() || feed_cache_.enabled() || related_cache_.enabled() ||
-      most_viewed_cache_.enabled()) {
+      most_viewed_cache_.enabled() || search_cache_.enabled()) {
     change_subscribers.push_back(&cache_invalidation_);
   }
   if (options.live.enabled) {
@@ -175,6 +178,7 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   metrics_->AddCacheCounters("lookup", lookup_cache_);
   metrics_->AddCacheCounters("related", related_cache_);
   metrics_->AddCacheCounters("most_viewed", most_viewed_cache_);
+  metrics_->AddCacheCounters("search", search_cache_);
   if (read_routing_) {
     topology_probe_ = std::make_unique<TopologyProbe>(
         *read_routing_,

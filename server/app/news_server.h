@@ -123,6 +123,13 @@ struct ServerOptions {
   size_t related_cache_entries = 0;
   size_t most_viewed_cache_entries = 0;
   absl::Duration most_viewed_cache_ttl = absl::Seconds(10);
+  // SearchArticles responses kept in memory (server/domain/response_cache.h,
+  // docs/discovery.md): at most this many, all dropped when an article changes, each served
+  // for at most article_cache_ttl and refreshed in the background when read after
+  // search_cache_refresh_after (their view and comment counts). 0 turns it off (the default
+  // here; news-server turns it on).
+  size_t search_cache_entries = 0;
+  absl::Duration search_cache_refresh_after = absl::Seconds(30);
   // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
   absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at
@@ -196,6 +203,7 @@ class NewsServer {
   LookupListCache lookup_cache_;
   RelatedListCache related_cache_;
   MostViewedCache most_viewed_cache_;
+  SearchCache search_cache_;
   CacheInvalidation cache_invalidation_;
   ArticleGrpcService article_service_;
   DiscoveryCatalog discovery_catalog_;

@@ -129,6 +129,10 @@ ABSL_FLAG(int, most_viewed_cache_entries, news::EnvOr("MOST_VIEWED_CACHE_ENTRIES
 ABSL_FLAG(int, most_viewed_cache_ttl_ms, news::EnvOr("MOST_VIEWED_CACHE_TTL_MS", 10000),
           "longest a cached most viewed list is served: rankings move with views, which the "
           "change log does not carry (docs/caching.md; env MOST_VIEWED_CACHE_TTL_MS)");
+ABSL_FLAG(int, search_cache_entries, news::EnvOr("SEARCH_CACHE_ENTRIES", 10000),
+          "SearchArticles responses kept in memory (per folded query, filters, page size and "
+          "page); dropped when any article changes; 0 turns the cache off (docs/discovery.md; "
+          "env SEARCH_CACHE_ENTRIES)");
 ABSL_FLAG(int, change_log_retention_days, news::EnvOr("CHANGE_LOG_RETENTION_DAYS", 30),
           "days the change log and soft-deleted articles are kept (docs/newsroom.md; env "
           "CHANGE_LOG_RETENTION_DAYS)");
@@ -247,6 +251,8 @@ int main(int argc, char** argv) {
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_most_viewed_cache_entries)));
   options.most_viewed_cache_ttl =
       absl::Milliseconds(absl::GetFlag(FLAGS_most_viewed_cache_ttl_ms));
+  options.search_cache_entries =
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_search_cache_entries)));
   options.comment_rules.moderation = *comment_moderation;
   options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
   options.comment_rules.max_links = std::max(0, absl::GetFlag(FLAGS_comment_max_links));

@@ -28,6 +28,7 @@ void CacheInvalidation::InvalidateArticleLists() {
   caches_.lookups.InvalidateAll();
   caches_.related.InvalidateAll();
   caches_.most_viewed.InvalidateAll();
+  caches_.searches.InvalidateAll();
 }
 
 }  // namespace news

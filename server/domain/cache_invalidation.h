@@ -4,8 +4,9 @@
 // Keeps the response caches coherent with the change log (docs/caching.md): each change drops
 // the entries it touches, and a reset of the follower's session drops everything.
 // - article.*: the article's GetArticle entry, and every first feed page, related list, most
-//   viewed list and the category and source lists (which of them list the article, or would
-//   now, depends on filters, scores and rankings the change log does not carry);
+//   viewed list, search result page and the category and source lists (which of them list the
+//   article, or would now, depends on filters, words, scores and rankings the change log does
+//   not carry);
 // - comment.*: the article's GetArticle entry (its comment_count).
 
 #include "server/domain/change_subscriber.h"
@@ -20,6 +21,7 @@ struct CachedResponses {
   LookupListCache& lookups;
   RelatedListCache& related;
   MostViewedCache& most_viewed;
+  SearchCache& searches;
 };
 
 class CacheInvalidation : public ChangeSubscriber {

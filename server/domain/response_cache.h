@@ -327,6 +327,10 @@ using RelatedListCache = ResponseCache<std::string, std::string>;
 // serialized news.v1.ListMostViewedArticlesResponse.
 using MostViewedCache = ResponseCache<std::string, std::string>;
 
+// SearchArticles responses by DiscoveryCatalog::SearchCacheKey (the folded words, the filters,
+// the page size and the page token), serialized.
+using SearchCache = ResponseCache<std::string, std::string>;
+
 }  // namespace news
 
 #endif  // NEWS_SERVER_DOMAIN_RESPONSE_CACHE_H_

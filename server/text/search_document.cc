@@ -112,18 +112,15 @@ bool IsUnspacedLetter(absl::string_view word) {
 }
 
 // A query word as a tsquery operand: a single unspaced letter matches every word it begins.
-std::string QueryOperand(const std::string& word, absl::string_view weight) {
-  const absl::string_view prefix = IsUnspacedLetter(word) ? "*" : "";
-  if (prefix.empty() && weight.empty()) return absl::StrCat("'", word, "'");
-  return absl::StrCat("'", word, "':", prefix, weight);
+std::string QueryOperand(const std::string& word) {
+  return absl::StrCat("'", word, IsUnspacedLetter(word) ? "':*" : "'");
 }
 
-std::string JoinQuery(const std::vector<std::string>& words, absl::string_view op,
-                      absl::string_view weight) {
+std::string JoinQuery(const std::vector<std::string>& words, absl::string_view op) {
   std::string query;
   for (const std::string& word : words) {
     if (!query.empty()) absl::StrAppend(&query, op);
-    absl::StrAppend(&query, QueryOperand(word, weight));
+    absl::StrAppend(&query, QueryOperand(word));
   }
   return query;
 }
@@ -269,15 +266,11 @@ std::string SearchDocument(const ArticleWords& words, absl::Time publish_time) {
 }
 
 std::string AllWordsQuery(const std::vector<std::string>& words) {
-  return JoinQuery(words, " & ", "");
+  return JoinQuery(words, " & ");
 }
 
 std::string PhraseQuery(const std::vector<std::string>& words) {
-  return JoinQuery(words, " <-> ", "");
-}
-
-std::string AllWordsInTitleQuery(const std::vector<std::string>& words) {
-  return JoinQuery(words, " & ", "A");
+  return JoinQuery(words, " <-> ");
 }
 
 std::string HighlightSnippet(absl::string_view text, const std::vector<std::string>& query_words,

@@ -58,11 +58,10 @@ std::vector<std::string> PublishBlockLexemes(absl::Time publish_time);
 std::string RecentPublishBlockLexeme(absl::Time newest, int block_days);
 
 // tsquery literals over SearchQueryWords output (which needs no escaping): every word
-// ("'a' & 'b'"), the exact phrase ("'a' <-> 'b'") and every word in the title ("'a':A &
-// 'b':A"). A single unspaced letter is a prefix ("'京':*"). `words` must not be empty.
+// ("'a' & 'b'") and the exact phrase ("'a' <-> 'b'"). A single unspaced letter is a prefix
+// ("'京':*"). `words` must not be empty.
 std::string AllWordsQuery(const std::vector<std::string>& words);
 std::string PhraseQuery(const std::vector<std::string>& words);
-std::string AllWordsInTitleQuery(const std::vector<std::string>& words);
 
 // An excerpt of `text` (valid UTF-8) of about `max_words` words starting a little before the
 // first word that matches `query_words` (as the tsquery literals above match), with every such

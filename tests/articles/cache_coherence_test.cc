@@ -56,9 +56,11 @@ ServerOptions CachingOptions() {
   options.feed_cache_entries = 100;
   options.related_cache_entries = 100;
   options.most_viewed_cache_entries = 10;
+  options.search_cache_entries = 100;
   // Nothing below expires by age: only invalidation can show a change.
   options.article_cache_ttl = absl::Hours(1);
   options.article_cache_refresh_after = absl::Hours(1);
+  options.search_cache_refresh_after = absl::Hours(1);
   options.most_viewed_cache_ttl = absl::Hours(1);
   options.view_flush_interval = absl::Milliseconds(100);
   return options;
@@ -119,6 +121,21 @@ class CacheCoherenceTest : public ::testing::Test {
     EXPECT_TRUE(status.ok()) << status.error_message();
     for (const v1::ArticleSummary& summary : page.articles()) {
       if (summary.id() == id) return true;
+    }
+    return false;
+  }
+
+  // Whether B's first page of SearchArticles for `query` lists `id`.
+  static bool SearchOnBLists(const std::string& query, int64_t id) {
+    v1::SearchArticlesRequest request;
+    request.set_query(query);
+    v1::SearchArticlesResponse response;
+    grpc::Status status =
+        v1::DiscoveryService::NewStub(b_->channel)
+            ->SearchArticles(testing::ContextWithDeadline().get(), request, &response);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    for (const v1::SearchResult& result : response.results()) {
+      if (result.article().id() == id) return true;
     }
     return false;
   }
@@ -433,6 +450,27 @@ TEST_F(CacheCoherenceTest, CountersAreNotFrozenByLongLivedEntries) {
 
   ApproveCommentOnA(id);
   EXPECT_TRUE(Eventually([&] { return FeedCommentCountOnC(id) == 1; }, kCounterBound));
+
+// The search cache: B keeps a search's page until an article changes; a retracted article
+// leaves it within the bound, and so does an article whose title no longer matches.
+TEST_F(CacheCoherenceTest, ARetractedArticleLeavesBsCachedSearches) {
+  const int64_t id = testing::InsertArticle(a_->database_url, "Tin tạm");
+  // The editorial update indexes the article for search.
+  UpdateTitleOnA(id, "Hồ Thủy Tiên được cải tạo");
+  ASSERT_TRUE(Eventually([&] { return SearchOnBLists("ho thuy tien", id); }));
+  // Cached: every spelling of the query shares the entry.
+  ASSERT_TRUE(SearchOnBLists("HỒ THỦY TIÊN", id));
+  UnpublishOnA(id);
+  EXPECT_TRUE(Eventually([&] { return !SearchOnBLists("Hồ Thủy Tiên", id); }));
+}
+
+TEST_F(CacheCoherenceTest, AnArticleRetitledOnALeavesBsCachedSearchesForItsOldTitle) {
+  const int64_t id = testing::InsertArticle(a_->database_url, "Tin tạm");
+  UpdateTitleOnA(id, "Chợ hoa Quảng Bá họp sớm");
+  ASSERT_TRUE(Eventually([&] { return SearchOnBLists("cho hoa quang ba", id); }));
+  UpdateTitleOnA(id, "Làng đào Nhật Tân vào vụ");
+  EXPECT_TRUE(Eventually([&] { return !SearchOnBLists("cho hoa quang ba", id); }));
+  EXPECT_TRUE(Eventually([&] { return SearchOnBLists("lang dao nhat tan", id); }));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <tuple>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -615,7 +616,9 @@ void ExpectViewCountSoon(const std::string& url, int64_t id, int64_t expected) {
   EXPECT_EQ(ViewCount(url, id), expected);
 }
 
-TEST(SearchAtScaleTest, RanksExactlyTheNewestMatchesWhenARecentBlockHoldsEnough) {
+// Title matches come from the whole archive, the other matches from the newest
+// kMaxScoredMatches, and each tier newest first.
+TEST(SearchAtScaleTest, FindsEveryTitleMatchAndTheNewestOtherMatchesNewestFirstInEachTier) {
   auto server = testing::TestServer::Start("search_scale_test");
   ASSERT_NE(server, nullptr);
   pqxx::connection db(server->database_url);
@@ -631,16 +634,24 @@ TEST(SearchAtScaleTest, RanksExactlyTheNewestMatchesWhenARecentBlockHoldsEnough)
                                  " WHERE word ~ '^[a-z]+$' AND ndoc BETWEEN 1800 AND 2900"
                                  " ORDER BY ndoc DESC, word LIMIT 1")[0]
                                .as<std::string>();
-  std::set<int64_t> newest;
+  std::set<int64_t> expected;
+  size_t newest = 0;
   for (const auto& row : tx.exec_params(
-           "SELECT id FROM articles WHERE status = 'published' AND search_document @@ $1::tsquery"
-           " ORDER BY publish_time DESC, id DESC LIMIT $2",
+           "SELECT id, search_title @@ $1::tsquery FROM articles WHERE status = 'published'"
+           " AND search_document @@ $1::tsquery ORDER BY publish_time DESC, id DESC LIMIT $2",
            word, storage::kMaxScoredMatches)) {
-    newest.insert(row[0].as<int64_t>());
+    ++newest;
+    if (!row[1].as<bool>()) expected.insert(row[0].as<int64_t>());
   }
-  ASSERT_EQ(newest.size(), static_cast<size_t>(storage::kMaxScoredMatches));
-  // The largest recent block alone holds enough, so the search stops there, not at the whole
-  // archive; what it ranks must still be exactly the newest matches.
+  ASSERT_EQ(newest, static_cast<size_t>(storage::kMaxScoredMatches));
+  ASSERT_FALSE(expected.empty());
+  for (const auto& row : tx.exec_params("SELECT id FROM articles WHERE status = 'published'"
+                                        " AND search_title @@ $1::tsquery",
+                                        word)) {
+    expected.insert(row[0].as<int64_t>());
+  }
+  // The largest recent block alone holds enough, so the search for other matches stops there,
+  // not at the whole archive; what it ranks must still be exactly the newest matches.
   const absl::Time newest_time = absl::FromUnixMicros(
       tx.exec1("SELECT (extract(epoch FROM max(publish_time)) * 1000000)::bigint FROM articles")[0]
           .as<int64_t>());
@@ -655,15 +666,29 @@ TEST(SearchAtScaleTest, RanksExactlyTheNewestMatchesWhenARecentBlockHoldsEnough)
   v1::SearchArticlesRequest request;
   request.set_query(word);
   request.set_page_size(50);
-  std::set<int64_t> ranked;
-  for (int page = 0; page < 40; ++page) {
+  std::vector<v1::SearchResult> ranked;
+  for (int page = 0; page < 100; ++page) {
     v1::SearchArticlesResponse response;
     ASSERT_TRUE(stub->SearchArticles(ContextWithDeadline().get(), request, &response).ok());
-    for (const auto& result : response.results()) ranked.insert(result.article().id());
+    for (const auto& result : response.results()) ranked.push_back(result);
     if (response.next_page_token().empty()) break;
     request.set_page_token(response.next_page_token());
   }
-  EXPECT_EQ(ranked, newest);
+  std::set<int64_t> ranked_ids;
+  for (const auto& result : ranked) ranked_ids.insert(result.article().id());
+  EXPECT_EQ(ranked_ids.size(), ranked.size());
+  EXPECT_EQ(ranked_ids, expected);
+  for (size_t i = 1; i < ranked.size(); ++i) {
+    const v1::ArticleSummary& before = ranked[i - 1].article();
+    const v1::ArticleSummary& after = ranked[i].article();
+    ASSERT_GE(ranked[i - 1].score(), ranked[i].score()) << i;
+    if (ranked[i - 1].score() == ranked[i].score()) {
+      const auto key = [](const v1::ArticleSummary& a) {
+        return std::make_tuple(a.publish_time().seconds(), a.publish_time().nanos(), a.id());
+      };
+      ASSERT_GT(key(before), key(after)) << i;
+    }
+  }
 }
 
 TEST(ViewCountingTest, RepeatViewsCountOncePerClientPerHalfHour) {

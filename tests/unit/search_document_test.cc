@@ -93,10 +93,9 @@ TEST(SearchDocumentTest, TheRecentBlockCoversAtLeastHalfABlockUpToTheNewestDay) 
 TEST(SearchDocumentTest, QueriesAreTsqueryLiterals) {
   EXPECT_EQ(text::AllWordsQuery({"doi", "ngoai"}), "'doi' & 'ngoai'");
   EXPECT_EQ(text::PhraseQuery({"doi", "ngoai"}), "'doi' <-> 'ngoai'");
-  EXPECT_EQ(text::AllWordsInTitleQuery({"doi", "ngoai"}), "'doi':A & 'ngoai':A");
   // A single unspaced letter matches every word it begins.
   EXPECT_EQ(text::AllWordsQuery({"москва", "北京", "京"}), "'москва' & '北京' & '京':*");
-  EXPECT_EQ(text::AllWordsInTitleQuery({"京"}), "'京':*A");
+  EXPECT_EQ(text::PhraseQuery({"北京", "京"}), "'北京' <-> '京':*");
 }
 
 TEST(HighlightSnippetTest, MarksMatchesInTheOriginalText) {

@@ -62,10 +62,10 @@ absl::StatusOr<v1::ListRelatedArticlesResponse> DiscoveryCatalog::ListRelatedArt
   return response;
 }
 
-absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
-    pqxx::connection& db, const v1::SearchArticlesRequest& request) const {
+absl::StatusOr<DiscoveryCatalog::ParsedSearch> DiscoveryCatalog::ParseSearch(
+    const v1::SearchArticlesRequest& request) const {
   FieldViolations violations;
-  std::vector<std::string> words;
+  ParsedSearch parsed{.scope = PageScope("SearchArticles")};
   absl::StatusOr<std::string> query = text::ToNfc(request.query());
   if (!query.ok()) {
     violations.Add("query", "must be valid UTF-8");
@@ -76,9 +76,9 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
     } else if (text::CodePointCount(trimmed) > kMaxQueryCodePoints) {
       violations.Add("query", "must be at most 200 characters");
     } else {
-      words = text::SearchQueryWords(trimmed);
-      if (words.empty()) violations.Add("query", "must contain a letter or digit");
-      if (words.size() > kMaxQueryWords) words.resize(kMaxQueryWords);
+      parsed.words = text::SearchQueryWords(trimmed);
+      if (parsed.words.empty()) violations.Add("query", "must contain a letter or digit");
+      if (parsed.words.size() > kMaxQueryWords) parsed.words.resize(kMaxQueryWords);
     }
   }
   absl::StatusOr<int> page_size =
@@ -87,37 +87,52 @@ absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
   if (request.category_id() < 0) violations.Add("category_id", "must not be negative");
   if (request.source_id() < 0) violations.Add("source_id", "must not be negative");
   if (!violations.empty()) return violations.ToStatus();
+  parsed.page_size = *page_size;
 
-  PageScope scope("SearchArticles");
-  for (const std::string& word : words) scope.Add(word);
-  scope.Add(request.category_id()).Add(request.source_id());
-  int64_t after_score = std::numeric_limits<int64_t>::max();
-  int64_t after_id = std::numeric_limits<int64_t>::max();
+  for (const std::string& word : parsed.words) parsed.scope.Add(word);
+  parsed.scope.Add(request.category_id()).Add(request.source_id());
+  parsed.after = storage::SearchPosition::Start();
   if (!request.page_token().empty()) {
-    absl::StatusOr<std::vector<int64_t>> keys = tokens_.Decode(request.page_token(), scope, 2);
+    absl::StatusOr<std::vector<int64_t>> keys =
+        tokens_.Decode(request.page_token(), parsed.scope, 3);
     if (!keys.ok()) return keys.status();
-    after_score = (*keys)[0];
-    after_id = (*keys)[1];
+    parsed.after = storage::SearchPosition{static_cast<int>((*keys)[0]), (*keys)[1], (*keys)[2]};
   }
+  return parsed;
+}
 
-  storage::SearchQuery search{text::AllWordsQuery(words), text::PhraseQuery(words),
-                              text::AllWordsInTitleQuery(words), request.category_id(),
-                              request.source_id()};
+absl::StatusOr<std::string> DiscoveryCatalog::SearchCacheKey(
+    const v1::SearchArticlesRequest& request) const {
+  absl::StatusOr<ParsedSearch> parsed = ParseSearch(request);
+  if (!parsed.ok()) return parsed.status();
+  return absl::StrCat(parsed->scope.bytes(), "|", parsed->page_size, "|", parsed->after.tier,
+                      "|", parsed->after.publish_time_micros, "|", parsed->after.id);
+}
+
+absl::StatusOr<v1::SearchArticlesResponse> DiscoveryCatalog::SearchArticles(
+    pqxx::connection& db, const v1::SearchArticlesRequest& request) const {
+  absl::StatusOr<ParsedSearch> parsed = ParseSearch(request);
+  if (!parsed.ok()) return parsed.status();
+  const std::vector<std::string>& words = parsed->words;
+  storage::SearchQuery search{text::AllWordsQuery(words),
+                              words.size() > 1 ? text::PhraseQuery(words) : "",
+                              request.category_id(), request.source_id()};
   pqxx::nontransaction tx(db);
   std::vector<storage::SearchHit> hits =
-      storage::SearchStore(tx).Search(search, after_score, after_id, *page_size + 1);
+      storage::SearchStore(tx).Search(search, parsed->after, parsed->page_size + 1);
   v1::SearchArticlesResponse response;
-  const bool more = static_cast<int>(hits.size()) > *page_size;
-  if (more) hits.resize(*page_size);
+  const bool more = static_cast<int>(hits.size()) > parsed->page_size;
+  if (more) hits.resize(parsed->page_size);
   for (auto& hit : hits) {
     v1::SearchResult* result = response.add_results();
     result->set_snippet(SnippetFor(hit, words));
-    result->set_score(static_cast<double>(hit.score_key) / 1e6);
+    result->set_score(hit.position.tier);
     *result->mutable_article() = std::move(hit.article);
   }
   if (more) {
-    response.set_next_page_token(tokens_.Encode(
-        scope, {hits.back().score_key, response.results().rbegin()->article().id()}));
+    const storage::SearchPosition& last = hits.back().position;
+    response.set_next_page_token(
+        tokens_.Encode(parsed->scope, {last.tier, last.publish_time_micros, last.id}));
   }
   return response;
 }

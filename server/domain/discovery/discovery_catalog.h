@@ -6,12 +6,15 @@
 // database method runs on a pool worker.
 
 #include <pqxx/pqxx>
+#include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "news/v1/discovery.pb.h"
 #include "server/domain/discovery/site_activity.h"
 #include "server/domain/pagination.h"
+#include "server/storage/discovery/search_store.h"
 
 namespace news {
 
@@ -35,6 +38,11 @@ class DiscoveryCatalog {
   absl::StatusOr<v1::SearchArticlesResponse> SearchArticles(
       pqxx::connection& db, const v1::SearchArticlesRequest& request) const;
 
+  // The key of the SearchArticles response to `request` in a SearchCache: equal for requests
+  // that get the same response (the same folded words, filters, page size and position), so
+  // "HÀ NỘI" and "ha noi" share an entry. The same errors as SearchArticles for bad input.
+  absl::StatusOr<std::string> SearchCacheKey(const v1::SearchArticlesRequest& request) const;
+
   // The most viewed published articles of the window ending on `now`'s local day.
   // InvalidArgument ("window", "page_size") for an unknown window or a negative size.
   absl::StatusOr<v1::ListMostViewedArticlesResponse> ListMostViewedArticles(
@@ -45,6 +53,15 @@ class DiscoveryCatalog {
   absl::StatusOr<v1::SiteStats> GetSiteStats(pqxx::connection& db, absl::Time now) const;
 
  private:
+  // A validated search request.
+  struct ParsedSearch {
+    std::vector<std::string> words;
+    int page_size = 0;
+    PageScope scope;
+    storage::SearchPosition after;
+  };
+  absl::StatusOr<ParsedSearch> ParseSearch(const v1::SearchArticlesRequest& request) const;
+
   const PageTokenCodec& tokens_;
   const SiteActivity& activity_;
 };

@@ -1,5 +1,10 @@
 #include "server/storage/discovery/search_store.h"
 
+#include <algorithm>
+#include <limits>
+#include <optional>
+
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
@@ -34,22 +39,32 @@ void SearchStore::Prepare(pqxx::connection& connection) {
                    " AND ($3::bigint = 0 OR a.source_id = $3)"
                    ") SELECT id FROM matches ORDER BY publish_time DESC, id DESC LIMIT ",
                    kMaxScoredMatches));
-  // Scores each candidate once (materialised, so the keyset condition is not pushed into the
-  // scoring), and joins only the page's rows for their summaries.
+  // Title tier matches after a keyset position, newest first; $1 holds a publish block, so the
+  // GIN index hands over a bounded number of rows (materialised, so that the planner does not
+  // walk the feed index instead).
   connection.prepare(
-      "search_rank",
-      absl::StrCat(
-          "WITH scored AS MATERIALIZED ("
-          " SELECT a.id, ((CASE WHEN a.search_document @@ $4::tsquery THEN 2 ELSE 0 END"
-          "  + CASE WHEN a.search_document @@ $3::tsquery THEN 1 ELSE 0 END"
-          "  + ts_rank_cd(a.search_document, $2::tsquery, 32)) * 1000000)::bigint AS score_key"
-          " FROM articles a WHERE a.id = ANY($1::bigint[])"
-          "), page AS ("
-          " SELECT id, score_key FROM scored WHERE (score_key, id) < ($5, $6)"
-          " ORDER BY score_key DESC, id DESC LIMIT $7"
-          ") SELECT m.score_key, a.body_paragraphs, ",
-          kArticleSummaryColumns, " FROM page m JOIN ", kArticleSummaryFrom,
-          " ON a.id = m.id ORDER BY m.score_key DESC, m.id DESC"));
+      "search_title_tier",
+      "WITH matches AS MATERIALIZED ("
+      " SELECT a.id, a.publish_time FROM articles a WHERE a.status = 'published'"
+      " AND a.search_title @@ $1::tsquery"
+      " AND ($2::bigint = 0 OR a.category_id = $2) AND ($3::bigint = 0 OR a.source_id = $3)"
+      ") SELECT id, micros FROM ("
+      " SELECT id, (extract(epoch FROM publish_time) * 1000000)::bigint AS micros FROM matches"
+      ") m WHERE (micros, id) < ($4, $5) ORDER BY micros DESC, id DESC LIMIT $6");
+  // Tiers 1 and 0 among the candidates (materialised, so the keyset condition is not pushed into
+  // the phrase test); title matches are in tiers 3 and 2 already.
+  connection.prepare(
+      "search_body_tiers",
+      "WITH tiered AS MATERIALIZED ("
+      " SELECT a.id, (extract(epoch FROM a.publish_time) * 1000000)::bigint AS micros,"
+      " CASE WHEN $2::text = '' OR a.search_document @@ NULLIF($2::text, '')::tsquery THEN 1"
+      " ELSE 0 END AS tier FROM articles a WHERE a.id = ANY($1::bigint[])"
+      " AND a.status = 'published' AND NOT coalesce(a.search_title @@ $3::tsquery, false)"
+      ") SELECT id, micros, tier FROM tiered WHERE (tier, micros, id) < ($4, $5, $6)"
+      " ORDER BY tier DESC, micros DESC, id DESC LIMIT $7");
+  connection.prepare("search_hits",
+                     absl::StrCat("SELECT a.body_paragraphs, ", kArticleSummaryColumns, " FROM ",
+                                  kArticleSummaryFrom, " WHERE a.id = ANY($1::bigint[])"));
 }
 
 void SearchStore::SetDocument(int64_t article_id, const std::string& document) {
@@ -68,10 +83,8 @@ std::vector<QueuedSearchText> SearchStore::TakeQueuedForRebuild(int limit) {
   return queue;
 }
 
-std::vector<int64_t> SearchStore::NewestMatches(const SearchQuery& query) {
-  const pqxx::result newest_row = tx_.exec_prepared("search_newest_publish_micros");
-  if (newest_row.empty()) return {};
-  const absl::Time newest = absl::FromUnixMicros(newest_row[0][0].as<int64_t>());
+std::vector<int64_t> SearchStore::NewestMatches(const SearchQuery& query, int64_t newest_micros) {
+  const absl::Time newest = absl::FromUnixMicros(newest_micros);
   std::vector<int64_t> ids;
   auto find = [&](const std::string& tsquery) {
     ids.clear();
@@ -96,16 +109,112 @@ std::vector<int64_t> SearchStore::NewestMatches(const SearchQuery& query) {
   return ids;
 }
 
-std::vector<SearchHit> SearchStore::Search(const SearchQuery& query, int64_t after_score_key,
-                                           int64_t after_id, int limit) {
-  const std::vector<int64_t> candidates = NewestMatches(query);
-  std::vector<SearchHit> hits;
-  if (candidates.empty()) return hits;
+namespace {
+
+// Publish times are compared in microseconds since the epoch; this is after any of them.
+constexpr int64_t kAfterEveryPublishTime = 7258118400000000;  // 2200-01-01 UTC
+
+}  // namespace
+
+SearchPosition SearchPosition::Start() {
+  return SearchPosition{4, std::numeric_limits<int64_t>::max(),
+                        std::numeric_limits<int64_t>::max()};
+}
+
+std::optional<int64_t> SearchStore::NewestPublishMicros() {
+  const pqxx::result row = tx_.exec_prepared("search_newest_publish_micros");
+  if (row.empty()) return std::nullopt;
+  return row[0][0].as<int64_t>();
+}
+
+std::vector<SearchPosition> SearchStore::TitleTier(const SearchQuery& query, int tier,
+                                                   const SearchPosition& after, int64_t newest,
+                                                   int limit) {
+  std::string words = absl::StrCat("(", query.all_words, ")");
+  if (tier == 3 && !query.phrase.empty()) words = absl::StrCat("(", query.phrase, ")");
+  if (tier == 2) absl::StrAppend(&words, " & !(", query.phrase, ")");
+  int64_t before_micros = kAfterEveryPublishTime;
+  int64_t before_id = std::numeric_limits<int64_t>::max();
+  if (after.tier == tier) {
+    before_micros = after.publish_time_micros;
+    before_id = after.id;
+  }
+  std::vector<SearchPosition> positions;
+  auto find = [&](const std::string& tsquery) {
+    positions.clear();
+    for (const auto& row :
+         tx_.exec_prepared("search_title_tier", tsquery, query.category_id, query.source_id,
+                           before_micros, before_id, limit)) {
+      positions.push_back(SearchPosition{tier, row[1].as<int64_t>(), row[0].as<int64_t>()});
+    }
+    return positions.size() == static_cast<size_t>(limit);
+  };
+  // As NewestMatches does: a block that reaches back from the keyset position (or the newest
+  // article) and holds `limit` matches holds the first `limit` of them all.
+  const absl::Time anchor = absl::FromUnixMicros(std::min(before_micros, newest));
+  for (const int block_days : text::kPublishBlockDays) {
+    if (find(absl::StrCat(words, " & '", text::RecentPublishBlockLexeme(anchor, block_days),
+                          "'"))) {
+      return positions;
+    }
+  }
+  find(words);
+  return positions;
+}
+
+std::vector<SearchPosition> SearchStore::BodyTiers(const SearchQuery& query,
+                                                   const SearchPosition& after, int64_t newest,
+                                                   int limit) {
+  const std::vector<int64_t> candidates = NewestMatches(query, newest);
+  std::vector<SearchPosition> positions;
+  if (candidates.empty()) return positions;
   for (const auto& row : tx_.exec_prepared(
-           "search_rank", absl::StrCat("{", absl::StrJoin(candidates, ","), "}"), query.all_words,
-           query.phrase, query.all_words_in_title, after_score_key, after_id, limit)) {
-    hits.push_back(
-        SearchHit{ReadArticleSummary(row, 2), db::ParseTextArray(row[1]), row[0].as<int64_t>()});
+           "search_body_tiers", absl::StrCat("{", absl::StrJoin(candidates, ","), "}"),
+           query.phrase, query.all_words, after.tier, after.publish_time_micros,
+           after.id, limit)) {
+    positions.push_back(
+        SearchPosition{row[2].as<int>(), row[1].as<int64_t>(), row[0].as<int64_t>()});
+  }
+  return positions;
+}
+
+std::vector<SearchHit> SearchStore::Search(const SearchQuery& query, const SearchPosition& after,
+                                           int limit) {
+  std::vector<SearchHit> hits;
+  const std::optional<int64_t> newest = NewestPublishMicros();
+  if (!newest) return hits;
+  std::vector<SearchPosition> positions;
+  // A query of one word has no tier 2: its phrase is the word.
+  for (const int tier : {3, 2}) {
+    if (after.tier < tier || (tier == 2 && query.phrase.empty())) continue;
+    const int wanted = limit - static_cast<int>(positions.size());
+    if (wanted <= 0) break;
+    for (const SearchPosition& p : TitleTier(query, tier, after, *newest, wanted)) {
+      positions.push_back(p);
+    }
+  }
+  if (static_cast<int>(positions.size()) < limit) {
+    const SearchPosition body_after = after.tier >= 2 ? SearchPosition::Start() : after;
+    for (const SearchPosition& p :
+         BodyTiers(query, body_after, *newest, limit - static_cast<int>(positions.size()))) {
+      positions.push_back(p);
+    }
+  }
+  if (positions.empty()) return hits;
+
+  std::vector<int64_t> ids;
+  for (const SearchPosition& p : positions) ids.push_back(p.id);
+  absl::flat_hash_map<int64_t, size_t> index_of;
+  for (size_t i = 0; i < positions.size(); ++i) index_of[positions[i].id] = i;
+  std::vector<std::optional<SearchHit>> ordered(positions.size());
+  for (const auto& row :
+       tx_.exec_prepared("search_hits", absl::StrCat("{", absl::StrJoin(ids, ","), "}"))) {
+    v1::ArticleSummary article = ReadArticleSummary(row, 1);
+    const size_t i = index_of.at(article.id());
+    ordered[i] = SearchHit{std::move(article), db::ParseTextArray(row[0]), positions[i]};
+  }
+  for (auto& hit : ordered) {
+    if (hit) hits.push_back(*std::move(hit));
   }
   return hits;
 }

@@ -14,19 +14,28 @@
 
 namespace news::storage {
 
-// A search hit: the article, the texts a snippet may come from, and its rank key.
+// Where a result stands in the order of search results: its tier (SearchStore::Search), then
+// its publish time and id, both descending.
+struct SearchPosition {
+  int tier;
+  int64_t publish_time_micros;
+  int64_t id;
+  // Before every result.
+  static SearchPosition Start();
+};
+
+// A search hit: the article, the texts a snippet may come from, and its place in the order.
 struct SearchHit {
   v1::ArticleSummary article;
   std::vector<std::string> body_paragraphs;
-  // The score times 1e6, rounded: the keyset position together with the id.
-  int64_t score_key;
+  SearchPosition position;
 };
 
 struct SearchQuery {
-  // tsquery literals over folded words (text/search_document.h).
+  // tsquery literals over folded words (text/search_document.h): every word, and the exact
+  // phrase (empty for a query of one word, whose phrase is the word).
   std::string all_words;
   std::string phrase;
-  std::string all_words_in_title;
   int64_t category_id = 0;  // 0: any
   int64_t source_id = 0;    // 0: any
 };
@@ -47,7 +56,8 @@ struct QueuedSearchText {
   std::optional<ArticleSearchText> article;
 };
 
-// How many of the newest matches a search ranks; see SearchStore::Search.
+// How many of the newest matches a search ranks when their titles do not hold every word; see
+// SearchStore::Search.
 inline constexpr int kMaxScoredMatches = 1000;
 
 class SearchStore {
@@ -65,19 +75,35 @@ class SearchStore {
   // by side; the caller stores the new documents in the same transaction.
   std::vector<QueuedSearchText> TakeQueuedForRebuild(int limit);
 
-  // Up to `limit` published articles matching `query.all_words`, ranked by: all words in the
-  // title (+2), the exact phrase anywhere (+1), then ts_rank_cd normalised into [0, 1); after
-  // the keyset position (`after_score_key`, `after_id`), best first. Only the newest
-  // kMaxScoredMatches matches are ranked, so a query on very common words finds the best of the
-  // recent stories rather than of the whole archive.
-  std::vector<SearchHit> Search(const SearchQuery& query, int64_t after_score_key, int64_t after_id,
-                                int limit);
+  // Up to `limit` published articles matching `query.all_words`, after `after`, in tiers:
+  //   3: the title holds the exact phrase;
+  //   2: the title holds every word;
+  //   1: the exact phrase is elsewhere (summary or body);
+  //   0: every word is somewhere;
+  // newest first within a tier (then by id). Tiers 3 and 2 are read newest first from the
+  // title index (migration 0047) over the whole archive, a page at a time. Tiers 1 and 0 are
+  // looked for only once those are exhausted, among the newest kMaxScoredMatches matches, so a
+  // query on very common words finds the recent stories rather than reading every match.
+  std::vector<SearchHit> Search(const SearchQuery& query, const SearchPosition& after, int limit);
 
  private:
+  // The publish time of the newest published article, in microseconds; unset when there is none.
+  std::optional<int64_t> NewestPublishMicros();
+
   // Ids of the newest kMaxScoredMatches matches, newest first. Looks in growing windows of
   // recent days (documents mark their publish time, text::PublishBlockLexemes) before the whole
   // archive, so that common words cost a few thousand rows rather than every match.
-  std::vector<int64_t> NewestMatches(const SearchQuery& query);
+  std::vector<int64_t> NewestMatches(const SearchQuery& query, int64_t newest);
+
+  // Up to `limit` positions of title tier `tier` (3 or 2) after `after`, in order; `newest` is
+  // NewestPublishMicros(). Looks in growing windows of days before the keyset position, as
+  // NewestMatches does.
+  std::vector<SearchPosition> TitleTier(const SearchQuery& query, int tier,
+                                        const SearchPosition& after, int64_t newest, int limit);
+
+  // Up to `limit` positions of tiers 1 and 0 after `after`, in order.
+  std::vector<SearchPosition> BodyTiers(const SearchQuery& query, const SearchPosition& after,
+                                        int64_t newest, int limit);
 
   pqxx::transaction_base& tx_;
 };

@@ -1,6 +1,7 @@
 #include "server/transport/articles/discovery_grpc_service.h"
 
 #include <memory>
+#include <string>
 
 #include "server/transport/cached_call.h"
 #include "server/transport/database_call.h"
@@ -24,12 +25,20 @@ grpc::ServerUnaryReactor* DiscoveryGrpcService::ListRelatedArticles(
 }
 
 grpc::ServerUnaryReactor* DiscoveryGrpcService::SearchArticles(
-    grpc::CallbackServerContext* context, const v1::SearchArticlesRequest* request,
-    v1::SearchArticlesResponse* response) {
-  return RunOnDatabase(context, pool_, db::RetryPolicy::kRetryOnLostConnection, response,
-                       [this, request](pqxx::connection& db) {
-                         return catalog_.SearchArticles(db, *request);
-                       });
+    grpc::CallbackServerContext* context, const grpc::ByteBuffer* request,
+    grpc::ByteBuffer* response) {
+  auto parsed = std::make_shared<v1::SearchArticlesRequest>();
+  if (absl::Status status = ParseRequestLeniently(*request, *parsed); !status.ok()) {
+    return FinishNow(context, status);
+  }
+  absl::StatusOr<std::string> key = catalog_.SearchCacheKey(*parsed);
+  if (!key.ok()) return FinishNow(context, key.status());
+  return ServeThroughCache(
+      context, pool_, search_cache_, *std::move(key),
+      [this, parsed](pqxx::connection& db) {
+        return Serialized(catalog_.SearchArticles(db, *parsed));
+      },
+      [] {}, response);
 }
 
 grpc::ServerUnaryReactor* DiscoveryGrpcService::ListMostViewedArticles(
