@@ -174,6 +174,20 @@ class ResponseCache {
     return total;
   }
 
+  // The keys of the entries that can still be served (neither expired nor invalidated), in no
+  // particular order.
+  std::vector<Key> Keys() const {
+    const absl::Time expired_before = now_() - ttl_;
+    std::vector<Key> keys;
+    for (size_t i = 0; i < shard_count_; ++i) {
+      std::lock_guard lock(shards_[i].mutex);
+      for (const auto& [key, entry] : shards_[i].entries) {
+        if (entry.read_at > expired_before) keys.push_back(key);
+      }
+    }
+    return keys;
+  }
+
   // Counts since construction (lock-free, for the metrics). Every Get counts as exactly one of
   // hits (answered from memory), misses (started a database read) and coalesced (waited for a
   // read another Get started); refreshes counts the background reads that hits started.

@@ -169,6 +169,9 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
                      " WHERE id = $1 AND status = 'published'");
   connection.prepare("article_add_to_comment_count",
                      "UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1");
+  connection.prepare("article_counters",
+                     "SELECT id, view_count, comment_count FROM articles"
+                     " WHERE id = ANY($1::bigint[])");
   connection.prepare("article_set_comments_open",
                      "UPDATE articles SET comments_open = $2 WHERE id = $1 RETURNING id");
 }
@@ -283,6 +286,20 @@ void ArticleStore::AddToCommentCount(int64_t id, int delta) {
 
 bool ArticleStore::SetCommentsOpen(int64_t id, bool open) {
   return !tx_.exec_prepared("article_set_comments_open", id, open).empty();
+}
+
+std::vector<ArticleCounters> ArticleStore::ReadCounters(const std::vector<int64_t>& ids) {
+  std::vector<ArticleCounters> counters;
+  if (ids.empty()) return counters;
+  const pqxx::result rows =
+      tx_.exec_prepared("article_counters", absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
+  counters.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    counters.push_back({.id = row[0].as<int64_t>(),
+                        .view_count = row[1].as<int64_t>(),
+                        .comment_count = row[2].as<int64_t>()});
+  }
+  return counters;
 }
 
 }  // namespace news::storage

@@ -76,6 +76,13 @@ struct UpsertResult {
   ArticleState state;           // as stored
 };
 
+// The counters of one article that move without a change-log row (docs/caching.md).
+struct ArticleCounters {
+  int64_t id = 0;
+  int64_t view_count = 0;
+  int64_t comment_count = 0;
+};
+
 class ArticleStore {
  public:
   explicit ArticleStore(pqxx::transaction_base& tx) : tx_(tx) {}
@@ -113,6 +120,10 @@ class ArticleStore {
   void AddToCommentCount(int64_t id, int delta);
   // Opens or closes comments on article `id`; false when there is no such article.
   bool SetCommentsOpen(int64_t id, bool open);
+
+  // The counters of those of `ids` that exist (any status), in no particular order; one
+  // statement.
+  std::vector<ArticleCounters> ReadCounters(const std::vector<int64_t>& ids);
 
  private:
   std::optional<v1::Article> ReadArticle(const pqxx::result& result);
