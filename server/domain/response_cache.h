@@ -13,7 +13,8 @@
 // every instance, and an entry is served for at most `ttl` after it was read from the database
 // whatever happens. Counters that move without a change-log row (view, like and comment counts
 // in feeds) are kept moving by `refresh_after`: a hit on an entry older than that re-reads it in
-// the background.
+// the background. (GetArticle entries take no refresh: their counters are read apart,
+// CounterOverlay.)
 //
 // Expiry and invalidation must not send every reader of a hot entry to the database at once:
 // concurrent misses for one key share one read (coalescing), and a hit on an entry older than
