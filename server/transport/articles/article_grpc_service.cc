@@ -54,7 +54,8 @@ grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerCon
         by_id.set_id(id);
         const absl::Time as_of = absl::Now();
         absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, by_id);
-        if (article.ok()) {
+        // Only for entries the cache keeps: the counter refresher prunes the overlay to those.
+        if (article.ok() && article_cache_.enabled()) {
           counters_.Record({.id = id,
                             .view_count = article->view_count(),
                             .comment_count = article->comment_count()},
