@@ -97,8 +97,9 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                                   "news-server write pool", read_routing_.get()}),
       article_catalog_(page_tokens_),
       article_sync_(page_tokens_),
+      // No refresh-ahead: the counters come from article_counters_ (docs/caching.md).
       article_cache_(options.article_cache_entries, options.article_cache_ttl,
-                     options.article_cache_refresh_after),
+                     options.article_cache_ttl),
       feed_cache_(options.feed_cache_entries, options.article_cache_ttl,
                   options.article_cache_refresh_after),
       lookup_cache_(options.feed_cache_entries > 0 ? 2 : 0, options.article_cache_ttl,
@@ -117,6 +118,7 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
                            .most_viewed = most_viewed_cache_,
                            .searches = search_cache_}),
       article_service_(article_catalog_, article_sync_, pool_, view_counter_, article_cache_,
+                       article_counters_,
                        feed_cache_, lookup_cache_, options.clock),
       discovery_catalog_(page_tokens_, site_activity_),
       discovery_service_(discovery_catalog_, pool_, related_cache_, most_viewed_cache_,
@@ -147,6 +149,11 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
   if (options.related_refresh_lists > 0) {
     related_list_refresher_ = std::make_unique<RelatedListRefresher>(
         write_pool_, options.related_refresh_lists, options.related_refresh_interval, *metrics_);
+  }
+  if (article_cache_.enabled()) {
+    article_counter_refresher_ = std::make_unique<ArticleCounterRefresher>(
+        pool_, article_cache_, article_counters_, options.article_counter_refresh_interval,
+        *metrics_);
   }
   std::vector<ChangeSubscriber*> change_subscribers;
   if (article_cache_.enabled() || feed_cache_.enabled() || related_cache_.enabled() ||
@@ -250,6 +257,7 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   for (const char* service : kHealthReportedServices) health.SetServingStatus(service, false);
   server->moderation_queue_gauge_.Start();
   if (server->related_list_refresher_) server->related_list_refresher_->Start();
+  if (server->article_counter_refresher_) server->article_counter_refresher_->Start();
   server->newsroom_worker_.Start();
   if (server->change_log_follower_) server->change_log_follower_->Start();
   if (server->webhook_outbox_writer_) server->webhook_outbox_writer_->Start();
@@ -270,7 +278,8 @@ NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 // Each step stops what the next one would otherwise still be used by, or misses:
 // - the health monitor first, then the health service reports NOT_SERVING, so load balancers
 //   stop sending calls while in-flight ones finish;
-// - the moderation queue gauge and the related list refresher read and write through the pools;
+// - the moderation queue gauge, the related list refresher and the article counter refresher
+//   read and write through the pools;
 // - the change-log follower only observes (it invalidates the caches, which outlive it);
 // - the webhook sender and outbox writer work from the database alone (attempts cut short are
 //   sent again after their lease), so they need not outlive the calls;
@@ -290,6 +299,7 @@ void NewsServer::Shutdown(absl::Duration grace) {
   moderation_queue_gauge_.Stop();
   if (related_list_refresher_) related_list_refresher_->Stop();
   if (live_pump_) live_pump_->Stop();
+  if (article_counter_refresher_) article_counter_refresher_->Stop();
   if (change_log_follower_) change_log_follower_->Stop();
   if (webhook_sender_) webhook_sender_->Stop();
   if (webhook_outbox_writer_) webhook_outbox_writer_->Stop();

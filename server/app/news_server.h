@@ -13,6 +13,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "server/app/jobs/article_counter_refresher.h"
 #include "server/app/jobs/change_log_follower.h"
 #include "server/app/jobs/health_monitor.h"
 #include "server/app/jobs/live_pump.h"
@@ -28,6 +29,7 @@
 #include "server/db/read_routing.h"
 #include "server/domain/articles/article_catalog.h"
 #include "server/domain/articles/article_sync.h"
+#include "server/domain/articles/counter_overlay.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/cache_invalidation.h"
 #include "server/domain/clients/client_ids.h"
@@ -109,13 +111,16 @@ struct ServerOptions {
   // In-memory caches of GetArticle by id and of first ListArticles pages
   // (server/domain/response_cache.h, docs/caching.md): at most this many entries each,
   // invalidated by the change log (ChangeLogFollower), each served for at most article_cache_ttl
-  // after it was read and refreshed in the background when read after
-  // article_cache_refresh_after. 0 turns them off (the default here, so that tests read their
-  // own writes; news-server turns them on).
+  // after it was read. List entries (feeds, lookups, related and most viewed lists) are refreshed
+  // in the background when read after article_cache_refresh_after; GetArticle entries are not:
+  // their view and comment counts are read for every cached id in one batch every
+  // article_counter_refresh_interval and served on top of the cached bytes. 0 entries turns a
+  // cache off (the default here, so that tests read their own writes; news-server turns them on).
   size_t article_cache_entries = 0;
   size_t feed_cache_entries = 0;
   absl::Duration article_cache_ttl = absl::Minutes(5);
-  absl::Duration article_cache_refresh_after = absl::Seconds(1);
+  absl::Duration article_cache_refresh_after = absl::Seconds(5);
+  absl::Duration article_counter_refresh_interval = absl::Seconds(1);
   // The same for ListRelatedArticles (per article and page size) and ListMostViewedArticles (per
   // window and page size); most viewed lists move with views, which have no change-log rows, so
   // they are served for at most most_viewed_cache_ttl (if shorter than article_cache_ttl).
@@ -183,8 +188,8 @@ class NewsServer {
 
   // Start order: the members below are built top to bottom, then Start() starts the view
   // flusher, the gRPC server, the moderation queue gauge, the related list refresher, the
-  // newsroom worker, the change-log follower, the webhook outbox writer and sender and the
-  // health monitor; Shutdown() stops
+  // newsroom worker, the change-log follower, the live pump, the article counter refresher, the
+  // webhook outbox writer and sender and the health monitor; Shutdown() stops
   // them in the reverse order (docs/architecture.md says why), then the pools, then the metrics.
   const ServerOptions options_;
   // Before the pool: the pool reports to it.
@@ -199,6 +204,7 @@ class NewsServer {
   ArticleCatalog article_catalog_;
   ArticleSync article_sync_;
   ArticleCache article_cache_;
+  CounterOverlay article_counters_;
   FeedPageCache feed_cache_;
   LookupListCache lookup_cache_;
   RelatedListCache related_cache_;
@@ -234,6 +240,8 @@ class NewsServer {
   ModerationQueueGauge moderation_queue_gauge_;
   // Null when --related_refresh_lists is 0.
   std::unique_ptr<RelatedListRefresher> related_list_refresher_;
+  // Null when the article cache is off.
+  std::unique_ptr<ArticleCounterRefresher> article_counter_refresher_;
   // The change-log sequencer, the scheduler and retention.
   NewsroomWorker newsroom_worker_;
   // Hands changes to the caches' invalidation and the live hub; null when the caches and live

@@ -117,9 +117,15 @@ ABSL_FLAG(int, article_cache_ttl_ms, news::EnvOr("ARTICLE_CACHE_TTL_MS", 300000)
           "longest a cached article or feed page is served; changes show sooner, as the change "
           "log invalidates entries (docs/caching.md; env ARTICLE_CACHE_TTL_MS)");
 ABSL_FLAG(int, article_cache_refresh_ms, news::EnvOr("ARTICLE_CACHE_REFRESH_MS", 5000),
-          "a read of a cached entry older than this re-reads it in the background, so view, "
-          "like and comment counts keep moving; the default is the view flush interval, as view "
-          "counts move no faster (docs/caching.md; env ARTICLE_CACHE_REFRESH_MS)");
+          "a read of a cached list (feed page, related or most viewed list) older than this "
+          "re-reads it in the background, so view and comment counts keep moving; the default "
+          "is the view flush interval, as view counts move no faster; cached articles take "
+          "their counters from --article_counter_refresh_ms instead (docs/caching.md; env "
+          "ARTICLE_CACHE_REFRESH_MS)");
+ABSL_FLAG(int, article_counter_refresh_ms, news::EnvOr("ARTICLE_COUNTER_REFRESH_MS", 1000),
+          "how often the view and comment counts of every cached article are read, in one "
+          "batch, and served on top of the cached article (docs/caching.md; env "
+          "ARTICLE_COUNTER_REFRESH_MS)");
 ABSL_FLAG(int, related_cache_entries, news::EnvOr("RELATED_CACHE_ENTRIES", 10000),
           "related lists (per article and page size) kept in memory; 0 turns the cache off "
           "(env RELATED_CACHE_ENTRIES)");
@@ -245,6 +251,8 @@ int main(int argc, char** argv) {
   options.article_cache_ttl = absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_ttl_ms));
   options.article_cache_refresh_after =
       absl::Milliseconds(absl::GetFlag(FLAGS_article_cache_refresh_ms));
+  options.article_counter_refresh_interval =
+      absl::Milliseconds(absl::GetFlag(FLAGS_article_counter_refresh_ms));
   options.related_cache_entries =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_related_cache_entries)));
   options.most_viewed_cache_entries =

@@ -13,7 +13,8 @@
 // every instance, and an entry is served for at most `ttl` after it was read from the database
 // whatever happens. Counters that move without a change-log row (view, like and comment counts
 // in feeds) are kept moving by `refresh_after`: a hit on an entry older than that re-reads it in
-// the background.
+// the background. (GetArticle entries take no refresh: their counters are read apart,
+// CounterOverlay.)
 //
 // Expiry and invalidation must not send every reader of a hot entry to the database at once:
 // concurrent misses for one key share one read (coalescing), and a hit on an entry older than
@@ -172,6 +173,20 @@ class ResponseCache {
       total += shards_[i].entries.size();
     }
     return total;
+  }
+
+  // The keys of the entries that can still be served (neither expired nor invalidated), in no
+  // particular order.
+  std::vector<Key> Keys() const {
+    const absl::Time expired_before = now_() - ttl_;
+    std::vector<Key> keys;
+    for (size_t i = 0; i < shard_count_; ++i) {
+      std::lock_guard lock(shards_[i].mutex);
+      for (const auto& [key, entry] : shards_[i].entries) {
+        if (entry.read_at > expired_before) keys.push_back(key);
+      }
+    }
+    return keys;
   }
 
   // Counts since construction (lock-free, for the metrics). Every Get counts as exactly one of

@@ -28,16 +28,25 @@ namespace news {
 // fail the others: the read gets at least this long.
 inline constexpr absl::Duration kMinimumCacheReadTime = absl::Seconds(1);
 
-// A response of `bytes` that shares them instead of copying: the slice keeps them alive until
-// gRPC has sent it.
-inline grpc::ByteBuffer SharedResponse(std::shared_ptr<const std::string> bytes) {
+// A response of `bytes` that shares them instead of copying (the slice keeps them alive until
+// gRPC has sent it), followed by `suffix` when not empty: serialized fields that a parser merges
+// into the message, later scalar fields replacing earlier ones.
+inline grpc::ByteBuffer SharedResponse(std::shared_ptr<const std::string> bytes,
+                                       std::string suffix = {}) {
   using Owner = std::shared_ptr<const std::string>;
   auto* owner = new Owner(std::move(bytes));
-  grpc::Slice slice(
-      const_cast<char*>((*owner)->data()), (*owner)->size(),
-      [](void* user_data) { delete static_cast<Owner*>(user_data); }, owner);
-  return grpc::ByteBuffer(&slice, 1);
+  grpc::Slice slices[2] = {
+      grpc::Slice(
+          const_cast<char*>((*owner)->data()), (*owner)->size(),
+          [](void* user_data) { delete static_cast<Owner*>(user_data); }, owner),
+      grpc::Slice(std::move(suffix))};
+  return grpc::ByteBuffer(slices, slices[1].size() > 0 ? 2 : 1);
 }
+
+// The suffix of responses that have none.
+struct NoSuffix {
+  std::string operator()() const { return {}; }
+};
 
 // The serialized `message`, or its error.
 template <typename Message>
@@ -50,27 +59,29 @@ absl::StatusOr<std::string> Serialized(const absl::StatusOr<Message>& message) {
 
 // Answers the call with the response under `key` in `cache`, reading it with `read` (a copyable
 // `absl::StatusOr<std::string>(pqxx::connection&)`, through CallDatabase on `pool`) when the
-// cache cannot; `on_served()` runs for the call once it has a response. `pool` and `cache` must
-// outlive the call; a refresh may outlive the call that started it, not the pool (the pool
-// finishes its jobs before it stops).
-template <typename Key, typename ReadFn, typename OnServed>
+// cache cannot; `on_served()` runs for the call once it has a response, and the response is
+// followed by `suffix()` (a copyable `std::string()`, see SharedResponse: GetArticle's current
+// counters). `pool` and `cache` must outlive the call; a refresh may outlive the call that
+// started it, not the pool (the pool finishes its jobs before it stops).
+template <typename Key, typename ReadFn, typename OnServed, typename Suffix = NoSuffix>
 grpc::ServerUnaryReactor* ServeThroughCache(grpc::CallbackServerContext* context,
                                             db::DatabasePool& pool,
                                             ResponseCache<Key, std::string>& cache, const Key& key,
                                             const ReadFn& read, const OnServed& on_served,
-                                            grpc::ByteBuffer* response) {
+                                            grpc::ByteBuffer* response,
+                                            const Suffix& suffix = Suffix()) {
   using Cache = ResponseCache<Key, std::string>;
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   // A waiter is finished when the read it waits for completes, even when its own call was
   // cancelled meanwhile: gRPC keeps the call's reactor and response until Finish.
   auto waiter = [&] {
     return typename Cache::Waiter(
-        [reactor, response, on_served](const typename Cache::Result& result) {
+        [reactor, response, on_served, suffix](const typename Cache::Result& result) {
           if (!result.ok()) {
             reactor->Finish(ToGrpcStatus(result.status()));
             return;
           }
-          *response = SharedResponse(*result);
+          *response = SharedResponse(*result, suffix());
           on_served();
           reactor->Finish(grpc::Status::OK);
         });
@@ -82,7 +93,7 @@ grpc::ServerUnaryReactor* ServeThroughCache(grpc::CallbackServerContext* context
                               db::RetryPolicy::kRetryOnLostConnection, read, std::move(done));
   };
   if (std::shared_ptr<const std::string> cached = cache.Get(key, waiter, load)) {
-    *response = SharedResponse(std::move(cached));
+    *response = SharedResponse(std::move(cached), suffix());
     on_served();
     reactor->Finish(grpc::Status::OK);
   }

@@ -1,12 +1,15 @@
 // ResponseCache: bounded by entries and by age, one load per key at a time (coalescing),
-// refresh-ahead of entries past their refresh age, invalidation; and GetArticle and ListArticles
-// through it on the real server.
+// refresh-ahead of entries past their refresh age, invalidation; GetArticle's counters on top of
+// cached bytes (CounterOverlay, ArticleCounterFragment); and GetArticle and ListArticles through
+// the cache on the real server.
 
 #include "server/domain/response_cache.h"
 
 #include <grpcpp/generic/generic_stub.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -17,6 +20,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "news/v1/article.grpc.pb.h"
+#include "server/domain/articles/counter_overlay.h"
+#include "server/transport/articles/counter_fragment.h"
 #include "tests/support/test_server.h"
 
 namespace news {
@@ -358,7 +363,7 @@ int64_t NewestArticleId(v1::ArticleService::Stub& stub) {
   return feed.articles(0).id();
 }
 
-TEST(ArticleCacheServerTest, CachedResponsesAreByteIdenticalToUncachedOnes) {
+TEST(ArticleCacheServerTest, CachedResponsesAreTheUncachedOnes) {
   ServerOptions cached_options;
   cached_options.article_cache_entries = 100;
   cached_options.feed_cache_entries = 10;
@@ -391,9 +396,12 @@ TEST(ArticleCacheServerTest, CachedResponsesAreByteIdenticalToUncachedOnes) {
     ASSERT_TRUE(parsed.ParseFromString(article));
     EXPECT_EQ(parsed.id(), summary.id());
     EXPECT_GT(parsed.body_paragraphs_size(), 0);
+    // Cached articles are followed by their counters (docs/caching.md): the same message.
     for (int call = 0; call < 2; ++call) {
-      EXPECT_EQ(CallForBytes(cached->channel, "/news.v1.ArticleService/GetArticle", request),
-                article)
+      v1::Article from_cache;
+      ASSERT_TRUE(from_cache.ParseFromString(
+          CallForBytes(cached->channel, "/news.v1.ArticleService/GetArticle", request)));
+      EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(from_cache, parsed))
           << "article " << summary.id() << ", call " << call;
     }
   }
@@ -594,6 +602,72 @@ TEST_F(ArticleCacheTest, HitsOlderThanRefreshAfterRefreshLongLivedEntries) {
   CompleteLoad("12 lượt xem");
   EXPECT_EQ(Get(cache, 7), "12 lượt xem");
   EXPECT_EQ(loaded_keys_.size(), 2u);
+}
+
+// Cached bytes followed by the fragment parse as the cached article with the fragment's
+// counters, a zero count included.
+TEST(CounterFragmentTest, ReplacesTheCountersOfCachedBytesAndNothingElse) {
+  v1::Article article;
+  article.set_id(42);
+  article.set_slug("mua-lu-mien-trung");
+  article.set_title("Mưa lũ miền Trung");
+  article.add_body_paragraphs("Đoạn một.");
+  article.add_tags("thời tiết");
+  article.mutable_category()->set_name("Thời sự");
+  article.mutable_newer()->set_id(43);
+  article.set_view_count(10);
+  article.set_comment_count(3);
+  article.set_status(v1::ARTICLE_STATUS_PUBLISHED);
+  article.set_breaking(true);
+  const std::string cached = article.SerializeAsString();
+
+  v1::Article served;
+  ASSERT_TRUE(served.ParseFromString(
+      cached + ArticleCounterFragment({.id = 42, .view_count = 1234567, .comment_count = 0})));
+  EXPECT_EQ(served.view_count(), 1234567);
+  EXPECT_EQ(served.comment_count(), 0);
+  v1::Article expected = article;
+  expected.set_view_count(1234567);
+  expected.set_comment_count(0);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(served, expected));
+}
+
+TEST(CounterOverlayTest, KeepsTheLatestReadOfEachArticle) {
+  const absl::Time start = absl::FromUnixSeconds(1'800'000'000);
+  CounterOverlay overlay;
+  EXPECT_FALSE(overlay.Find(7).has_value());
+  overlay.Record({.id = 7, .view_count = 5, .comment_count = 1}, start);
+  overlay.Record({.id = 8, .view_count = 9, .comment_count = 0}, start);
+  // A batch that started later replaces both, and drops 8, which it did not read (no longer
+  // cached or deleted).
+  overlay.ReplaceAll({{.id = 7, .view_count = 6, .comment_count = 2}}, start + absl::Seconds(1));
+  EXPECT_EQ(overlay.Find(7)->view_count, 6);
+  EXPECT_EQ(overlay.Find(7)->comment_count, 2);
+  EXPECT_FALSE(overlay.Find(8).has_value());
+  // A GetArticle read that started after the next batch wins over it, whichever ends first.
+  overlay.Record({.id = 7, .view_count = 9, .comment_count = 3}, start + absl::Seconds(3));
+  overlay.Record({.id = 9, .view_count = 1, .comment_count = 0}, start + absl::Seconds(3));
+  overlay.ReplaceAll({{.id = 7, .view_count = 8, .comment_count = 2}}, start + absl::Seconds(2));
+  EXPECT_EQ(overlay.Find(7)->view_count, 9);
+  EXPECT_EQ(overlay.Find(7)->comment_count, 3);
+  EXPECT_EQ(overlay.Find(9)->view_count, 1);
+  // An older read does not replace a newer one.
+  overlay.Record({.id = 7, .view_count = 4, .comment_count = 0}, start);
+  EXPECT_EQ(overlay.Find(7)->view_count, 9);
+  EXPECT_EQ(overlay.size(), 2u);
+}
+
+TEST_F(ArticleCacheTest, KeysListsTheEntriesThatCanBeServed) {
+  Cache cache(10, absl::Seconds(1), absl::Seconds(1), clock_);
+  Fill(cache, 7, "Bảy");
+  Fill(cache, 8, "Tám");
+  Fill(cache, 9, "Chín");
+  cache.Invalidate(8);
+  std::vector<int64_t> keys = cache.Keys();
+  std::sort(keys.begin(), keys.end());
+  EXPECT_EQ(keys, (std::vector<int64_t>{7, 9}));
+  now_ += absl::Seconds(2);
+  EXPECT_TRUE(cache.Keys().empty());
 }
 
 }  // namespace

@@ -191,6 +191,9 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
                      " WHERE id = $1 AND status = 'published'");
   connection.prepare("article_add_to_comment_count",
                      "UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1");
+  connection.prepare("article_counters",
+                     "SELECT id, view_count, comment_count FROM articles"
+                     " WHERE id = ANY($1::bigint[])");
   connection.prepare("article_set_comments_open",
                      "UPDATE articles SET comments_open = $2 WHERE id = $1 RETURNING id");
 }
@@ -351,6 +354,20 @@ std::vector<ArticleStore::AnyStateArticle> ArticleStore::FindAnyState(
     articles.push_back(std::move(article));
   }
   return articles;
+}
+
+std::vector<ArticleCounters> ArticleStore::ReadCounters(const std::vector<int64_t>& ids) {
+  std::vector<ArticleCounters> counters;
+  if (ids.empty()) return counters;
+  const pqxx::result rows =
+      tx_.exec_prepared("article_counters", absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
+  counters.reserve(rows.size());
+  for (const pqxx::row& row : rows) {
+    counters.push_back({.id = row[0].as<int64_t>(),
+                        .view_count = row[1].as<int64_t>(),
+                        .comment_count = row[2].as<int64_t>()});
+  }
+  return counters;
 }
 
 }  // namespace news::storage

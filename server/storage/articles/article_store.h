@@ -76,6 +76,13 @@ struct UpsertResult {
   ArticleState state;           // as stored
 };
 
+// The counters of one article that move without a change-log row (docs/caching.md).
+struct ArticleCounters {
+  int64_t id = 0;
+  int64_t view_count = 0;
+  int64_t comment_count = 0;
+};
+
 class ArticleStore {
  public:
   explicit ArticleStore(pqxx::transaction_base& tx) : tx_(tx) {}
@@ -130,6 +137,10 @@ class ArticleStore {
     bool breaking = false;
   };
   std::vector<AnyStateArticle> FindAnyState(const std::vector<int64_t>& ids);
+
+  // The counters of those of `ids` that exist (any status), in no particular order; one
+  // statement.
+  std::vector<ArticleCounters> ReadCounters(const std::vector<int64_t>& ids);
 
  private:
   // An article from a row that starts with ArticleColumns (article_store.cc), with its

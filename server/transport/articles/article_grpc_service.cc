@@ -5,6 +5,8 @@
 #include <memory>
 #include <utility>
 
+#include "absl/time/clock.h"
+#include "server/transport/articles/counter_fragment.h"
 #include "server/transport/cached_call.h"
 #include "server/transport/client_identity.h"
 #include "server/transport/database_call.h"
@@ -50,10 +52,23 @@ grpc::ServerUnaryReactor* ArticleGrpcService::GetArticle(grpc::CallbackServerCon
       [this, id](pqxx::connection& db) {
         v1::GetArticleRequest by_id;
         by_id.set_id(id);
-        return Serialized(catalog_.GetArticle(db, by_id));
+        const absl::Time as_of = absl::Now();
+        absl::StatusOr<v1::Article> article = catalog_.GetArticle(db, by_id);
+        // Only for entries the cache keeps: the counter refresher prunes the overlay to those.
+        if (article.ok() && article_cache_.enabled()) {
+          counters_.Record({.id = id,
+                            .view_count = article->view_count(),
+                            .comment_count = article->comment_count()},
+                           as_of);
+        }
+        return Serialized(article);
       },
       [this, id, client = std::move(client)] { views_.RecordView(client, id, clock_()); },
-      response);
+      response,
+      [this, id] {
+        std::optional<storage::ArticleCounters> counters = counters_.Find(id);
+        return counters ? ArticleCounterFragment(*counters) : std::string();
+      });
 }
 
 grpc::ServerUnaryReactor* ArticleGrpcService::ListArticles(grpc::CallbackServerContext* context,

@@ -10,6 +10,7 @@
 #include "server/db/database_pool.h"
 #include "server/domain/articles/article_catalog.h"
 #include "server/domain/articles/article_sync.h"
+#include "server/domain/articles/counter_overlay.h"
 #include "server/domain/articles/view_counter.h"
 #include "server/domain/response_cache.h"
 
@@ -29,14 +30,16 @@ using ArticleServiceBase = v1::ArticleService::WithRawCallbackMethod_GetArticle<
 // ListArticleChanges' in ArticleSync (docs/sync.md). GetArticle counts a view in `views` for the
 // calling client (transport/client_identity.h). GetArticle by id, first feed pages, and the
 // category and source lists go through `article_cache`, `feed_cache` and `lookup_cache`
-// (ServeThroughCache, transport/cached_call.h).
+// (ServeThroughCache, transport/cached_call.h); GetArticle by id answers with the counters of
+// `counters` on top of the cached bytes, and records there those it reads.
 class ArticleGrpcService final : public ArticleServiceBase {
  public:
-  // `catalog`, `sync`, `views` and the caches must outlive the service, and `pool` must be shut down
-  // before any of them is destroyed (a background refresh may finish after the call that started
-  // it); `clock` gives the time of a view.
+  // `catalog`, `sync`, `views`, `counters` and the caches must outlive the service, and `pool`
+  // must be shut down before any of them is destroyed (a background refresh may finish after the
+  // call that started it); `clock` gives the time of a view.
   ArticleGrpcService(const ArticleCatalog& catalog, const ArticleSync& sync,
                      db::DatabasePool& pool, ViewCounter& views, ArticleCache& article_cache,
+                     CounterOverlay& counters,
                      FeedPageCache& feed_cache, LookupListCache& lookup_cache,
                      std::function<absl::Time()> clock)
       : catalog_(catalog),
@@ -44,6 +47,7 @@ class ArticleGrpcService final : public ArticleServiceBase {
         pool_(pool),
         views_(views),
         article_cache_(article_cache),
+        counters_(counters),
         feed_cache_(feed_cache),
         lookup_cache_(lookup_cache),
         clock_(std::move(clock)) {}
@@ -69,6 +73,7 @@ class ArticleGrpcService final : public ArticleServiceBase {
   db::DatabasePool& pool_;
   ViewCounter& views_;
   ArticleCache& article_cache_;
+  CounterOverlay& counters_;
   FeedPageCache& feed_cache_;
   LookupListCache& lookup_cache_;
   std::function<absl::Time()> clock_;
