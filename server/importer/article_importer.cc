@@ -67,6 +67,8 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
 
   storage::PrepareStatements(db);
   pqxx::work tx(db);
+  // Indexing writes rows shared with other articles; see LockRelatedIndex.
+  LockRelatedIndex(tx);
   storage::ArticleStore articles(tx);
   storage::ImportedArticle article;
   article.import_key = import_key;

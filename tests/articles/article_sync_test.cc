@@ -522,7 +522,6 @@ TEST_F(ArticleSyncTest, AnAppSyncingDuringConcurrentWritesEndsEqualToTheDatabase
   constexpr int kWriters = 4;
   const absl::Duration kWriting = absl::Seconds(2);
   std::atomic<bool> writing{true};
-  std::atomic<int> aborted_writes{0};
   std::atomic<int> writes{0};
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
@@ -555,11 +554,8 @@ TEST_F(ArticleSyncTest, AnAppSyncingDuringConcurrentWritesEndsEqualToTheDatabase
             retracted.pop_back();
           }
         }
-        // ABORTED is a database conflict (concurrent editorial writes can deadlock, e.g. on
-        // shared related-news rows); editors retry it, and the next action is as good a write.
-        if (status.error_code() == grpc::StatusCode::ABORTED) {
-          ++aborted_writes;
-        } else if (!status.ok()) {
+        // Writes on different articles never conflict (docs/newsroom.md, "Concurrency").
+        if (!status.ok()) {
           ADD_FAILURE() << "action " << action << ": " << status.error_code() << " "
                         << status.error_message();
         }
@@ -584,7 +580,7 @@ TEST_F(ArticleSyncTest, AnAppSyncingDuringConcurrentWritesEndsEqualToTheDatabase
   reader.join();
 
   EXPECT_EQ(failed_syncs, 0);
-  EXPECT_GT(writes - aborted_writes, 10);
+  EXPECT_GT(writes, 10);
   EXPECT_GT(syncs, 5);
   // Every write has returned, so it committed or rolled back; stamped, the log holds them all.
   StampLog();

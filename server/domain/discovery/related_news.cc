@@ -208,8 +208,11 @@ int64_t MaxCandidateDocumentFrequency(int64_t documents) {
   return std::max<int64_t>(100, documents / 1000);
 }
 
+void LockRelatedIndex(pqxx::transaction_base& tx) { storage::RelatedStore(tx).LockIndex(); }
+
 void IndexRelatedNews(pqxx::transaction_base& tx, const ArticleText& article, bool first_time) {
   storage::RelatedStore store(tx);
+  store.LockIndex();
   const std::unordered_map<std::string, double> counts = ExtractTerms(article.words);
   std::vector<std::string> distinct;
   distinct.reserve(counts.size());
@@ -231,6 +234,7 @@ void IndexRelatedNews(pqxx::transaction_base& tx, const ArticleText& article, bo
 
 int RefreshStaleRelatedLists(pqxx::transaction_base& tx, int limit) {
   storage::RelatedStore store(tx);
+  store.LockIndex();
   const int64_t documents = store.DocumentCount();
   const std::vector<storage::IndexedArticle> stale =
       store.LockStaleLists(documents / kStaleListGrowth, limit);
@@ -250,6 +254,7 @@ int RefreshStaleRelatedLists(pqxx::transaction_base& tx, int limit) {
 
 int64_t ReindexRelatedTerms(pqxx::transaction_base& tx, int64_t after_id, int limit) {
   storage::RelatedStore store(tx);
+  store.LockIndex();
   const std::vector<storage::IndexedArticle> articles = store.ArticlesAfter(after_id, limit);
   if (articles.empty()) return 0;
   std::vector<std::unordered_map<std::string, double>> counts;
@@ -281,6 +286,7 @@ void RelatedNewsBatch::Add(ArticleText article, int64_t publish_time_micros) {
 void RelatedNewsBatch::Write(pqxx::transaction_base& tx) {
   if (entries_.empty()) return;
   storage::RelatedStore store(tx);
+  store.LockIndex();
   std::unordered_map<std::string, int64_t> batch_frequencies;
   for (const Entry& entry : entries_) {
     for (const auto& [term, count] : entry.term_counts) ++batch_frequencies[term];

@@ -63,23 +63,32 @@ struct ArticleText {
   std::vector<std::string> tags;
 };
 
-// Indexes `article` (already stored) in the caller's transaction: stores its most frequent
-// terms, counts it into the document frequencies when `first_time`, stores its related list
-// (falling back to same-tag and same-category articles when fewer than 5 articles match its
-// text) and when it was computed, and enters it into the lists of the articles it matches where
-// it beats their weakest entry. Throws pqxx exceptions on database errors.
+// Serialises the writers of the related-news index (document frequencies, the document count,
+// stored terms, lists and their freshness) until the caller's transaction ends. Their writes
+// touch rows shared among articles (hot terms, other articles' lists), so concurrent writers
+// would lock them in differing orders and deadlock; a transaction that writes the index takes
+// this lock before any other lock (row or advisory) it takes. Taking it again is a no-op.
+// Throws pqxx exceptions on database errors.
+void LockRelatedIndex(pqxx::transaction_base& tx);
+
+// Indexes `article` (already stored) in the caller's transaction, under LockRelatedIndex (which
+// the caller takes before its other locks): stores its most frequent terms, counts it into the
+// document frequencies when `first_time`, stores its related list (falling back to same-tag and
+// same-category articles when fewer than 5 articles match its text) and when it was computed,
+// and enters it into the lists of the articles it matches where it beats their weakest entry.
+// Throws pqxx exceptions on database errors.
 void IndexRelatedNews(pqxx::transaction_base& tx, const ArticleText& article, bool first_time);
 
 // Recomputes, with the current document frequencies, up to `limit` lists that were computed
 // when the corpus had at most 1/kStaleListGrowth of its present size, stalest first, in the
-// caller's transaction; returns how many it recomputed (0: none is stale). Concurrent callers
-// skip each other's lists. Throws pqxx exceptions on database errors.
+// caller's transaction, under LockRelatedIndex (taken here, so call it before other locks);
+// returns how many it recomputed (0: none is stale). Throws pqxx exceptions on database errors.
 int RefreshStaleRelatedLists(pqxx::transaction_base& tx, int limit);
 
 // Extracts the terms of up to `limit` articles with id greater than `after_id` (by id) that have
 // none and marks their lists stale, for databases indexed before migration 0009 (`newsctl
-// reindex`); returns the last id reindexed, or 0 when none is left. Document
-// frequencies are kept as they are. Throws pqxx exceptions on database errors.
+// reindex`) under LockRelatedIndex (taken here); returns the last id reindexed, or 0 when none
+// is left. Document frequencies are kept as they are. Throws pqxx exceptions on database errors.
 int64_t ReindexRelatedTerms(pqxx::transaction_base& tx, int64_t after_id, int limit);
 
 // Related-news indexing of many new articles at once, for the corpus generator: the same terms
@@ -91,8 +100,8 @@ class RelatedNewsBatch {
  public:
   void Add(ArticleText article, int64_t publish_time_micros);
 
-  // Writes terms, document frequencies, related lists and their freshness of everything added.
-  // Throws pqxx exceptions on database errors.
+  // Writes terms, document frequencies, related lists and their freshness of everything added,
+  // under LockRelatedIndex (taken here). Throws pqxx exceptions on database errors.
   void Write(pqxx::transaction_base& tx);
 
  private:

@@ -364,6 +364,8 @@ absl::StatusOr<v1::EditorialArticle> EditorialDesk::CreateArticle(
   pqxx::work tx(db);
   absl::StatusOr<AdminPrincipal> principal = Authenticate(tx, authorization, AdminRole::kEditor);
   if (!principal.ok()) return principal.status();
+  // Reindexing writes rows shared with other articles; see LockRelatedIndex.
+  LockRelatedIndex(tx);
   const std::string request_id(text::TrimWhitespace(request.request_id()));
   if (request_id.empty() || request_id.size() > kMaxRequestIdChars ||
       !text::IsValidUtf8(request_id)) {
@@ -451,6 +453,8 @@ absl::StatusOr<v1::EditorialArticle> EditorialDesk::UpdateArticle(
   pqxx::work tx(db);
   absl::StatusOr<AdminPrincipal> principal = Authenticate(tx, authorization, AdminRole::kEditor);
   if (!principal.ok()) return principal.status();
+  // Reindexing writes rows shared with other articles; see LockRelatedIndex.
+  LockRelatedIndex(tx);
   absl::StatusOr<std::vector<std::string>> paths = MaskPaths(request);
   if (!paths.ok()) return paths.status();
   storage::EditorialStore store(tx);
@@ -503,6 +507,8 @@ absl::StatusOr<v1::EditorialArticle> EditorialDesk::PublishArticle(
   pqxx::work tx(db);
   absl::StatusOr<AdminPrincipal> principal = Authenticate(tx, authorization, AdminRole::kEditor);
   if (!principal.ok()) return principal.status();
+  // Reindexing writes rows shared with other articles; see LockRelatedIndex.
+  LockRelatedIndex(tx);
   if (request.has_publish_time() && !IsValidTimestamp(request.publish_time())) {
     return InvalidFieldError("publish_time", "must be a valid time");
   }

@@ -45,6 +45,7 @@ std::string WeightsLiteral(const std::vector<WeightedTerm>& terms) {
 }  // namespace
 
 void RelatedStore::Prepare(pqxx::connection& connection) {
+  connection.prepare("related_lock_index", "SELECT pg_advisory_xact_lock(7305, 0)");
   connection.prepare("related_delete_terms", "DELETE FROM article_terms WHERE article_id = $1");
   connection.prepare(
       "related_insert_terms",
@@ -57,6 +58,8 @@ void RelatedStore::Prepare(pqxx::connection& connection) {
       "related_add_frequencies",
       "INSERT INTO term_document_frequencies AS f (term, documents) "
       "SELECT term, delta FROM unnest($1::text[], $2::bigint[]) AS t(term, delta) "
+      // Rows are locked in term order, whatever order the caller's terms are in.
+      "ORDER BY term "
       "ON CONFLICT (term) DO UPDATE SET documents = greatest(0, f.documents + EXCLUDED.documents)");
   connection.prepare("related_frequencies",
                      "SELECT term, documents FROM term_document_frequencies "
@@ -121,6 +124,8 @@ void RelatedStore::Prepare(pqxx::connection& connection) {
                                   " AND source.status = 'published')"
                                   " ORDER BY r.score DESC, r.related_id LIMIT $2"));
 }
+
+void RelatedStore::LockIndex() { tx_.exec_prepared("related_lock_index"); }
 
 void RelatedStore::ReplaceTerms(int64_t article_id, const std::vector<TermFrequency>& terms) {
   tx_.exec_prepared("related_delete_terms", article_id);

@@ -56,6 +56,10 @@ class RelatedStore {
 
   static void Prepare(pqxx::connection& connection);
 
+  // Takes the transaction-level advisory lock (namespace 7305) that serialises the writers of the
+  // related-news index; see LockRelatedIndex.
+  void LockIndex();
+
   // Replaces the stored terms of `article_id`.
   void ReplaceTerms(int64_t article_id, const std::vector<TermFrequency>& terms);
 
