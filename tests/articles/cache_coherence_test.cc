@@ -453,6 +453,7 @@ TEST_F(CacheCoherenceTest, CountersAreNotFrozenByLongLivedEntries) {
 
   ApproveCommentOnA(id);
   EXPECT_TRUE(Eventually([&] { return FeedCommentCountOnC(id) == 1; }, kCounterBound));
+}
 
 // The search cache: B keeps a search's page until an article changes; a retracted article
 // leaves it within the bound, and so does an article whose title no longer matches.
