@@ -235,12 +235,8 @@ absl::StatusOr<std::unique_ptr<NewsServer>> NewsServer::Start(const ServerOption
   builder.RegisterService(&server->client_service_);
   builder.RegisterService(&server->moderation_service_);
   builder.RegisterService(&server->editorial_service_);
-// - the change-log follower and the live pump only observe (they invalidate the caches and
-//   feed the live hub, which outlive them);
-// - the webhook sender and outbox writer work from the database alone (attempts cut short are
-//   sent again after their lease), so they need not outlive the calls;
-// - live streams end with UNAVAILABLE before the grace period, so their clients reconnect
-//   (elsewhere) with their resume tokens instead of waiting for the cancellation;
+  builder.RegisterService(&server->webhook_service_);
+  if (options.live.enabled) builder.RegisterService(&server->live_service_);
   server->server_ = builder.BuildAndStart();
   if (!server->server_ || server->port_ == 0) {
     return absl::UnavailableError(
@@ -280,11 +276,10 @@ NewsServer::~NewsServer() { Shutdown(absl::ZeroDuration()); }
 //   stop sending calls while in-flight ones finish;
 // - the moderation queue gauge, the related list refresher and the article counter refresher
 //   read and write through the pools;
-// - the change-log follower only observes (it invalidates the caches, which outlive it);
-// - the webhook sender and outbox writer work from the database alone (attempts cut short are
-//   sent again after their lease), so they need not outlive the calls;
 // - the change-log follower and the live pump only observe (they invalidate the caches and
 //   feed the live hub, which outlive them);
+// - the webhook sender and outbox writer work from the database alone (attempts cut short are
+//   sent again after their lease), so they need not outlive the calls;
 // - live streams end with UNAVAILABLE before the grace period, so their clients reconnect
 //   (elsewhere) with their resume tokens instead of waiting for the cancellation;
 // - the gRPC server: after it no call can count a view;
