@@ -136,7 +136,8 @@ TEST_F(MetricsTest, CountsCallsByMethodAndCodeWithLatencies) {
                         "grpc_server_handling_seconds_count{grpc_method=\"ListCategories\","
                         "grpc_service=\"news.v1.ArticleService\"}"),
             3);
-  EXPECT_GE(SampleValue(metrics, "news_db_pool_wait_seconds_count"), 5);
+  // At least the three ListCategories reads; background jobs add theirs when their time comes.
+  EXPECT_GE(SampleValue(metrics, "news_db_pool_wait_seconds_count"), 3);
   EXPECT_EQ(SampleValue(metrics, "news_db_pool_connections"), 4);
   EXPECT_EQ(SampleValue(metrics, "news_db_pool_connections_in_use"), 0);
   EXPECT_EQ(SampleValue(metrics, "news_db_pool_queue_length"), 0);
