@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "server/transport/client_identity.h"
 #include "tests/support/test_server.h"
 
 namespace news {
@@ -145,6 +146,37 @@ TEST(NewsLoadSmokeTest, CompletionsFileListsEveryAcknowledgedCreateAsStored) {
   EXPECT_GT(acknowledged, 0);
   EXPECT_GT(reads, 0);
   std::remove(completions_path.c_str());
+}
+
+// Behind --trusted_proxies, as bench/run.sh runs the server, every RPC news-load sends arrives
+// from many readers: none trips a per-client or per-network limit. Creates beyond one network's
+// comment flood limit used to come from the load generator's own address and were all refused
+// with RESOURCE_EXHAUSTED.
+TEST(NewsLoadSmokeTest, EveryRpcComesFromManyReadersBehindATrustedProxy) {
+  ServerOptions options;
+  options.caller_rules.trusted_proxies = *ParseIpRangeList("127.0.0.1/32");
+  options.comment_rules.address_flood_limit = 10;
+  auto server = testing::TestServer::Start("news_load_smoke_readers", options);
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+
+  const CommandOutput output = RunNewsLoad(absl::StrCat(
+      "--target=127.0.0.1:", server->server->port(),
+      " --mix=get,list,categories,sources,related,search,most_viewed,comments,create_comment=6"
+      " --concurrency=4 --warmup=0s --duration=20s --deadline=10s --max-requests=300 --json"));
+  ASSERT_EQ(output.exit_code, 0) << output.stdout_text;
+  google::protobuf::Struct report;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(output.stdout_text, &report).ok())
+      << output.stdout_text;
+  double creates = 0;
+  for (const auto& value : report.fields().at("rpcs").list_value().values()) {
+    const google::protobuf::Struct& rpc = value.struct_value();
+    const std::string name = rpc.fields().at("rpc").string_value();
+    SCOPED_TRACE(name);
+    EXPECT_EQ(Number(rpc, "error_count"), 0) << output.stdout_text;
+    if (name == "create_comment") creates = Number(rpc, "count");
+  }
+  EXPECT_GT(creates, 3 * options.comment_rules.address_flood_limit);
 }
 
 TEST(NewsLoadSmokeTest, RefusesTargetsOutsideLoopback) {

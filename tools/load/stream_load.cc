@@ -21,6 +21,7 @@
 #include "news/v1/live.grpc.pb.h"
 #include "server/transport/grpc_status.h"
 #include "tools/load/latency_histogram.h"
+#include "tools/load/workload.h"
 
 namespace news::load {
 namespace {
@@ -150,7 +151,7 @@ int64_t PostComments(v1::CommentService::Stub& comments, int64_t article_id, dou
     absl::SleepFor(scheduled - absl::Now());
     grpc::ClientContext context;
     context.set_deadline(absl::ToChronoTime(absl::Now() + deadline));
-    context.AddMetadata("x-client-id", "news-load-streams");
+    ReaderIdentity(static_cast<uint64_t>(k)).Identify(context);
     v1::CreateCommentRequest request;
     request.set_article_id(article_id);
     request.set_author_name("news-load");

@@ -30,15 +30,7 @@ template <typename Response, typename Request, typename Method>
 void Send(CallSetup& setup, Request request, Method method) {
   auto* call = new Call<Request, Response>{};
   call->context.set_deadline(setup.deadline);
-  // Every call comes from a different reader, as on a busy site: per-client limits and view
-  // de-duplication do not throttle the load. Each also names a different address in the benchmark
-  // range 198.18.0.0/15 (RFC 2544) as a proxy would, so a server that trusts the load
-  // generator's address as a proxy (--trusted_proxies) applies its per-network rules as it would
-  // to many readers, not to one machine.
-  const uint64_t reader = setup.rng();
-  call->context.AddMetadata("x-client-id", absl::StrCat("news-load-", reader));
-  call->context.AddMetadata("x-forwarded-for", absl::StrCat("198.", 18 + (reader >> 16) % 2, ".",
-                                                            (reader >> 8) % 256, ".", reader % 256));
+  ReaderIdentity(setup.rng()).Identify(call->context);
   call->request = std::move(request);
   call->done = std::move(setup.done);
   method(&call->context, &call->request, &call->response, [call](grpc::Status status) {
@@ -118,11 +110,11 @@ void ListComments(CallSetup setup) {
   });
 }
 
-// One CreateComment until its final answer: the same request and x-client-id on every send.
+// One CreateComment until its final answer: the same request and reader on every send.
 struct CreateCall {
   v1::CommentService::Stub* stub;
   v1::CreateCommentRequest request;
-  std::string client_id;
+  ReaderIdentity reader;
   absl::Duration timeout;
   absl::Time give_up_at;
   int sends = 0;
@@ -136,7 +128,7 @@ struct CreateCall {
 void SendCreate(CreateCall* call) {
   auto& context = call->contexts.emplace_back(std::make_unique<grpc::ClientContext>());
   context->set_deadline(absl::ToChronoTime(absl::Now() + call->timeout));
-  context->AddMetadata("x-client-id", call->client_id);
+  call->reader.Identify(*context);
   ++call->sends;
   call->stub->async()->CreateComment(
       context.get(), &call->request, &call->response, [call](grpc::Status status) {
@@ -153,22 +145,20 @@ void SendCreate(CreateCall* call) {
                                .response_bytes = call->response.ByteSizeLong(),
                                .sends = call->sends,
                                .request_id = call->request.request_id(),
-                               .client_id = call->client_id,
+                               .client_id = call->reader.client_id,
                                .comment_id = status.ok() ? call->response.id() : 0});
         delete call;
       });
 }
 
 void CreateComment(CallSetup setup) {
-  auto* call = new CreateCall{};
-  call->stub = setup.stubs.comments.get();
+  auto* call = new CreateCall{.stub = setup.stubs.comments.get(), .reader = ReaderIdentity(setup.rng())};
   call->request.set_article_id(setup.articles.Pick(setup.rng));
   call->request.set_author_name("Bạn đọc thử tải");
   // Unique text and request id: the server rejects the same text twice and replays request ids.
   const uint64_t unique = setup.rng();
   call->request.set_body(absl::StrCat("Bình luận thử tải số ", unique, ": bài viết rất hữu ích."));
   call->request.set_request_id(absl::StrCat("news-load-", unique));
-  call->client_id = absl::StrCat("news-load-", setup.rng());
   call->timeout = absl::FromChrono(setup.deadline - std::chrono::system_clock::now());
   call->give_up_at = absl::Now() + setup.resend_creates;
   call->done = std::move(setup.done);
@@ -192,6 +182,16 @@ constexpr RpcKind kRpcKinds[] = {
 };
 
 }  // namespace
+
+ReaderIdentity::ReaderIdentity(uint64_t seed)
+    : client_id(absl::StrCat("news-load-", seed)),
+      forwarded_for(absl::StrCat("198.", 18 + (seed >> 16) % 2, ".", (seed >> 8) % 256, ".",
+                                 seed % 256)) {}
+
+void ReaderIdentity::Identify(grpc::ClientContext& context) const {
+  context.AddMetadata("x-client-id", client_id);
+  context.AddMetadata("x-forwarded-for", forwarded_for);
+}
 
 ChannelStubs::ChannelStubs(std::shared_ptr<grpc::Channel> channel)
     : channel(channel),

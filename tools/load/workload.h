@@ -81,6 +81,21 @@ struct CallOutcome {
 using CallCompletion = std::function<void(const CallOutcome&)>;
 
 // Everything one call needs to build and send its request.
+// Who a call claims to come from. news-load sends every call as a different reader, as on a busy
+// site, so per-client limits and view de-duplication do not throttle the load. Each reader also
+// has its own address in the benchmark range 198.18.0.0/15 (RFC 2544), named in x-forwarded-for
+// as a proxy would, so a server that trusts the load generator's address as a proxy
+// (--trusted_proxies) applies its per-network rules (comment floods, likes) as it would to many
+// readers, not to one machine. A call sent again keeps its reader.
+struct ReaderIdentity {
+  explicit ReaderIdentity(uint64_t seed);
+  // Adds x-client-id and x-forwarded-for to `context`.
+  void Identify(grpc::ClientContext& context) const;
+
+  std::string client_id;
+  std::string forwarded_for;
+};
+
 struct CallSetup {
   ChannelStubs& stubs;
   const ArticlePicker& articles;
