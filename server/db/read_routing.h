@@ -3,7 +3,7 @@
 
 // Reads on replicas (docs/read-routing.md): which hosts of a multi-host database URL serve reads
 // now, how much WAL each has replayed, and what the callers who have just written must see. The
-// topology probe (server/app/jobs/topology_probe.h) keeps it current; the read pool's workers
+// topology probe (server/app/jobs/database/topology_probe.h) keeps it current; the read pool's workers
 // connect to the hosts it gives them and the write pool records commit positions in it
 // (db::PoolOptions::routing). A single-host URL has no ReadRouting at all.
 

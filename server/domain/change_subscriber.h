@@ -2,7 +2,7 @@
 #define NEWS_SERVER_DOMAIN_CHANGE_SUBSCRIBER_H_
 
 // What follows the change log inside one instance (docs/newsroom.md, "The change log"). The
-// instance's one ChangeLogFollower (server/app/jobs/change_log_follower.h) reads the log once
+// instance's one ChangeLogFollower (server/app/jobs/change_log/change_log_follower.h) reads the log once
 // and hands every batch to each subscriber: the response caches' invalidation, and whatever else
 // must react to committed changes.
 

@@ -8,7 +8,7 @@
 // reader without copying or serializing them.
 //
 // Freshness comes from invalidation, with time as the bound: the ChangeLogFollower
-// (server/app/jobs/change_log_follower.h, docs/caching.md) drops the entries that each committed
+// (server/app/jobs/change_log/change_log_follower.h, docs/caching.md) drops the entries that each committed
 // change touches (Invalidate, InvalidateAll), so content changes show within about 100 ms on
 // every instance, and an entry is served for at most `ttl` after it was read from the database
 // whatever happens. Counters that move without a change-log row (view, like and comment counts

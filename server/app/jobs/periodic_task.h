@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_PERIODIC_TASK_H_
-#define NEWS_SERVER_APP_PERIODIC_TASK_H_
+#ifndef NEWS_SERVER_APP_JOBS_PERIODIC_TASK_H_
+#define NEWS_SERVER_APP_JOBS_PERIODIC_TASK_H_
 
 // The one way a background job runs: a thread of its own that runs a function every interval
 // until stopped. The server's background jobs (health_monitor.h,
@@ -58,4 +58,4 @@ absl::Status RunOnPoolAndWait(db::DatabasePool& pool, absl::Time deadline,
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_PERIODIC_TASK_H_
+#endif  // NEWS_SERVER_APP_JOBS_PERIODIC_TASK_H_

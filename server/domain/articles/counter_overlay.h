@@ -4,7 +4,7 @@
 // The latest known view and comment counts of the articles whose GetArticle responses are
 // cached (docs/caching.md, "Counters apart from cached bytes"): counters move without change-log
 // rows, so instead of re-reading whole cached entries to keep them moving, the counters of every
-// cached id are read in one batch per interval (server/app/jobs/article_counter_refresher.h) and
+// cached id are read in one batch per interval (server/app/jobs/articles/article_counter_refresher.h) and
 // served on top of the cached bytes.
 
 #include <cstdint>

@@ -44,9 +44,9 @@ constexpr size_t kMaxBlocks = 500;
 constexpr size_t kMaxBlockTextChars = 10000;
 constexpr size_t kMaxReasonChars = 500;
 constexpr size_t kMaxRequestIdChars = 100;
-// Namespace of the advisory locks that serialise creates with one request key (create_comment
-// uses 7301, the newsroom's background work 7302).
-constexpr int kCreateLockNamespace = 7303;
+// Namespace of the advisory locks that serialise creates with one request key; every namespace
+// in use is listed in docs/architecture.md, "Advisory locks".
+constexpr int kCreateLockNamespace = 7306;
 
 // Every path UpdateArticle accepts, in EditorialArticle's field order.
 const std::vector<std::string>& EditablePaths() {

@@ -1,4 +1,4 @@
-#include "server/app/jobs/live_pump.h"
+#include "server/app/jobs/change_log/live_pump.h"
 
 #include <spdlog/spdlog.h>
 

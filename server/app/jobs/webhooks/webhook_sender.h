@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_WEBHOOK_SENDER_H_
-#define NEWS_SERVER_APP_WEBHOOK_SENDER_H_
+#ifndef NEWS_SERVER_APP_JOBS_WEBHOOKS_WEBHOOK_SENDER_H_
+#define NEWS_SERVER_APP_JOBS_WEBHOOKS_WEBHOOK_SENDER_H_
 
 // Background job: delivers the webhook outbox (docs/live.md, "Push hooks"). On a PeriodicTask
 // with its own connection, it claims due deliveries (FOR UPDATE SKIP LOCKED, so every instance
@@ -94,4 +94,4 @@ class WebhookSender {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_WEBHOOK_SENDER_H_
+#endif  // NEWS_SERVER_APP_JOBS_WEBHOOKS_WEBHOOK_SENDER_H_

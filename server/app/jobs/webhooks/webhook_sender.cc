@@ -1,4 +1,4 @@
-#include "server/app/jobs/webhook_sender.h"
+#include "server/app/jobs/webhooks/webhook_sender.h"
 
 #include <curl/curl.h>
 #include <spdlog/spdlog.h>

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_TOPOLOGY_PROBE_H_
-#define NEWS_SERVER_APP_TOPOLOGY_PROBE_H_
+#ifndef NEWS_SERVER_APP_JOBS_DATABASE_TOPOLOGY_PROBE_H_
+#define NEWS_SERVER_APP_JOBS_DATABASE_TOPOLOGY_PROBE_H_
 
 // Background job, only when the database URL names several hosts (docs/read-routing.md): once a
 // round (1 s) it asks every host, on a connection of its own per host (application_name "news-
@@ -80,4 +80,4 @@ class TopologyProbe {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_TOPOLOGY_PROBE_H_
+#endif  // NEWS_SERVER_APP_JOBS_DATABASE_TOPOLOGY_PROBE_H_

@@ -1,4 +1,4 @@
-#include "server/app/jobs/newsroom_worker.h"
+#include "server/app/jobs/articles/newsroom_worker.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_CHANGE_LOG_FOLLOWER_H_
-#define NEWS_SERVER_APP_CHANGE_LOG_FOLLOWER_H_
+#ifndef NEWS_SERVER_APP_JOBS_CHANGE_LOG_CHANGE_LOG_FOLLOWER_H_
+#define NEWS_SERVER_APP_JOBS_CHANGE_LOG_CHANGE_LOG_FOLLOWER_H_
 
 // Background job: this instance's one reader of the change log (docs/newsroom.md), which hands
 // every change to its subscribers (server/domain/change_subscriber.h): the response caches'
@@ -85,4 +85,4 @@ class ChangeLogFollower {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_CHANGE_LOG_FOLLOWER_H_
+#endif  // NEWS_SERVER_APP_JOBS_CHANGE_LOG_CHANGE_LOG_FOLLOWER_H_

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_JOBS_LIVE_PUMP_H_
-#define NEWS_SERVER_APP_JOBS_LIVE_PUMP_H_
+#ifndef NEWS_SERVER_APP_JOBS_CHANGE_LOG_LIVE_PUMP_H_
+#define NEWS_SERVER_APP_JOBS_CHANGE_LOG_LIVE_PUMP_H_
 
 // Background job: the live hub's pump (server/domain/live/live_hub.h, docs/live.md). On a
 // PeriodicTask, it waits for the change batches the ChangeLogFollower handed the hub (or a due
@@ -38,4 +38,4 @@ class LivePump {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_JOBS_LIVE_PUMP_H_
+#endif  // NEWS_SERVER_APP_JOBS_CHANGE_LOG_LIVE_PUMP_H_

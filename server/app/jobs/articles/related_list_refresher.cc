@@ -1,4 +1,4 @@
-#include "server/app/jobs/related_list_refresher.h"
+#include "server/app/jobs/articles/related_list_refresher.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_JOBS_ARTICLE_COUNTER_REFRESHER_H_
-#define NEWS_SERVER_APP_JOBS_ARTICLE_COUNTER_REFRESHER_H_
+#ifndef NEWS_SERVER_APP_JOBS_ARTICLES_ARTICLE_COUNTER_REFRESHER_H_
+#define NEWS_SERVER_APP_JOBS_ARTICLES_ARTICLE_COUNTER_REFRESHER_H_
 
 // Background job: every interval, reads the view and comment counts of every article whose
 // GetArticle response is cached, in one statement on the read pool
@@ -44,4 +44,4 @@ class ArticleCounterRefresher {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_JOBS_ARTICLE_COUNTER_REFRESHER_H_
+#endif  // NEWS_SERVER_APP_JOBS_ARTICLES_ARTICLE_COUNTER_REFRESHER_H_

@@ -1,4 +1,4 @@
-#include "server/app/jobs/topology_probe.h"
+#include "server/app/jobs/database/topology_probe.h"
 
 #include <spdlog/spdlog.h>
 

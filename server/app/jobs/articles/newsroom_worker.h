@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_NEWSROOM_WORKER_H_
-#define NEWS_SERVER_APP_NEWSROOM_WORKER_H_
+#ifndef NEWS_SERVER_APP_JOBS_ARTICLES_NEWSROOM_WORKER_H_
+#define NEWS_SERVER_APP_JOBS_ARTICLES_NEWSROOM_WORKER_H_
 
 // Background job: the newsroom's work in a server instance (docs/newsroom.md), on a PeriodicTask
 // with its own database connection, so that no request causes it:
@@ -66,4 +66,4 @@ class NewsroomWorker {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_NEWSROOM_WORKER_H_
+#endif  // NEWS_SERVER_APP_JOBS_ARTICLES_NEWSROOM_WORKER_H_

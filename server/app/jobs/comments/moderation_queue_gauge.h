@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_MODERATION_QUEUE_GAUGE_H_
-#define NEWS_SERVER_APP_MODERATION_QUEUE_GAUGE_H_
+#ifndef NEWS_SERVER_APP_JOBS_COMMENTS_MODERATION_QUEUE_GAUGE_H_
+#define NEWS_SERVER_APP_JOBS_COMMENTS_MODERATION_QUEUE_GAUGE_H_
 
 // Background job: recounts the comments waiting for moderation (CommentStore::CountPending) on
 // the read pool every interval and serves the last count as the news_moderation_queue_length
@@ -38,4 +38,4 @@ class ModerationQueueGauge {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_MODERATION_QUEUE_GAUGE_H_
+#endif  // NEWS_SERVER_APP_JOBS_COMMENTS_MODERATION_QUEUE_GAUGE_H_

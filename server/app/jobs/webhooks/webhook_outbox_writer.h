@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_WEBHOOK_OUTBOX_WRITER_H_
-#define NEWS_SERVER_APP_WEBHOOK_OUTBOX_WRITER_H_
+#ifndef NEWS_SERVER_APP_JOBS_WEBHOOKS_WEBHOOK_OUTBOX_WRITER_H_
+#define NEWS_SERVER_APP_JOBS_WEBHOOKS_WEBHOOK_OUTBOX_WRITER_H_
 
 // Background job: writes push-hook deliveries into the outbox from the change log (docs/live.md,
 // "Push hooks"). On a PeriodicTask with its own connection; one instance at a time writes,
@@ -54,4 +54,4 @@ class WebhookOutboxWriter {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_WEBHOOK_OUTBOX_WRITER_H_
+#endif  // NEWS_SERVER_APP_JOBS_WEBHOOKS_WEBHOOK_OUTBOX_WRITER_H_

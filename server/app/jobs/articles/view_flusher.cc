@@ -1,4 +1,4 @@
-#include "server/app/jobs/view_flusher.h"
+#include "server/app/jobs/articles/view_flusher.h"
 
 #include <spdlog/spdlog.h>
 

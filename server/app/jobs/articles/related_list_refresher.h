@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_RELATED_LIST_REFRESHER_H_
-#define NEWS_SERVER_APP_RELATED_LIST_REFRESHER_H_
+#ifndef NEWS_SERVER_APP_JOBS_ARTICLES_RELATED_LIST_REFRESHER_H_
+#define NEWS_SERVER_APP_JOBS_ARTICLES_RELATED_LIST_REFRESHER_H_
 
 // Background job: recomputes related lists that went stale as the corpus grew
 // (RefreshStaleRelatedLists, docs/discovery.md), up to `lists_per_run` every interval, one list
@@ -38,4 +38,4 @@ class RelatedListRefresher {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_RELATED_LIST_REFRESHER_H_
+#endif  // NEWS_SERVER_APP_JOBS_ARTICLES_RELATED_LIST_REFRESHER_H_

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_VIEW_FLUSHER_H_
-#define NEWS_SERVER_APP_VIEW_FLUSHER_H_
+#ifndef NEWS_SERVER_APP_JOBS_ARTICLES_VIEW_FLUSHER_H_
+#define NEWS_SERVER_APP_JOBS_ARTICLES_VIEW_FLUSHER_H_
 
 // Background job: writes the views and visits counted in memory (ViewCounter, SiteActivity) to
 // the database through the write pool every interval, and once more when stopped. Their backlog
@@ -39,4 +39,4 @@ class ViewFlusher {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_VIEW_FLUSHER_H_
+#endif  // NEWS_SERVER_APP_JOBS_ARTICLES_VIEW_FLUSHER_H_

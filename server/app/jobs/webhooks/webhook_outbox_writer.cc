@@ -1,4 +1,4 @@
-#include "server/app/jobs/webhook_outbox_writer.h"
+#include "server/app/jobs/webhooks/webhook_outbox_writer.h"
 
 #include <spdlog/spdlog.h>
 

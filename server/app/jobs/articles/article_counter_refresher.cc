@@ -1,4 +1,4 @@
-#include "server/app/jobs/article_counter_refresher.h"
+#include "server/app/jobs/articles/article_counter_refresher.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "server/app/jobs/change_log_follower.h"
+#include "server/app/jobs/change_log/change_log_follower.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,4 +1,4 @@
-#include "server/app/jobs/moderation_queue_gauge.h"
+#include "server/app/jobs/comments/moderation_queue_gauge.h"
 
 #include <spdlog/spdlog.h>
 

@@ -1,5 +1,5 @@
-#ifndef NEWS_SERVER_APP_HEALTH_MONITOR_H_
-#define NEWS_SERVER_APP_HEALTH_MONITOR_H_
+#ifndef NEWS_SERVER_APP_JOBS_DATABASE_HEALTH_MONITOR_H_
+#define NEWS_SERVER_APP_JOBS_DATABASE_HEALTH_MONITOR_H_
 
 // Background job: probes the database with one query on a connection of its own every 500 ms
 // and reports the answer as the grpc.health.v1.Health status of the whole server ("") and of
@@ -52,4 +52,4 @@ class HealthMonitor {
 
 }  // namespace news
 
-#endif  // NEWS_SERVER_APP_HEALTH_MONITOR_H_
+#endif  // NEWS_SERVER_APP_JOBS_DATABASE_HEALTH_MONITOR_H_

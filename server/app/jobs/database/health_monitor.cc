@@ -1,4 +1,4 @@
-#include "server/app/jobs/health_monitor.h"
+#include "server/app/jobs/database/health_monitor.h"
 
 #include <spdlog/spdlog.h>
 
