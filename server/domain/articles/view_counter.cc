@@ -1,5 +1,7 @@
 #include "server/domain/articles/view_counter.h"
 
+#include <algorithm>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -52,24 +54,35 @@ void ViewCounter::Restore(const PendingViews& views) {
 }
 
 absl::Status WritePendingViewsAndVisits(pqxx::connection& db, ViewCounter& views,
-                                        SiteActivity& activity) {
+                                        SiteActivity& activity, size_t max_rows_per_transaction) {
   const ViewCounter::PendingViews pending = views.TakePending();
-  const int64_t visits = activity.TakePendingVisits();
+  int64_t visits = activity.TakePendingVisits();
   if (pending.empty() && visits == 0) return absl::OkStatus();
+  std::vector<std::pair<ViewCounter::PendingViews::key_type, int64_t>> counts(pending.begin(),
+                                                                               pending.end());
+  std::sort(counts.begin(), counts.end());
+  const size_t chunk = std::max<size_t>(1, max_rows_per_transaction);
+  size_t written = 0;
   try {
-    std::vector<storage::DailyViews> rows;
-    rows.reserve(pending.size());
-    for (const auto& [key, count] : pending) {
-      rows.push_back({key.first, FormatDayNumber(key.second), count});
-    }
-    pqxx::work tx(db);
-    storage::ViewStore store(tx);
-    store.AddViews(rows);
-    if (visits > 0) store.AddToCounter("total_visits", visits);
-    tx.commit();
+    do {
+      const size_t end = std::min(counts.size(), written + chunk);
+      std::vector<storage::DailyViews> rows;
+      rows.reserve(end - written);
+      for (size_t i = written; i < end; ++i) {
+        rows.push_back({counts[i].first.first, FormatDayNumber(counts[i].first.second),
+                        counts[i].second});
+      }
+      pqxx::work tx(db);
+      storage::ViewStore store(tx);
+      store.AddViews(rows);
+      if (visits > 0) store.AddToCounter("total_visits", visits);
+      tx.commit();
+      visits = 0;
+      written = end;
+    } while (written < counts.size());
     return absl::OkStatus();
   } catch (const std::exception& e) {
-    views.Restore(pending);
+    views.Restore(ViewCounter::PendingViews(counts.begin() + written, counts.end()));
     activity.RestorePendingVisits(visits);
     return absl::UnavailableError(absl::StrCat("flushing view counts: ", e.what()));
   }

@@ -62,10 +62,16 @@ int64_t LocalDayNumber(absl::Time time);
 // Day number `day` as "YYYY-MM-DD".
 std::string FormatDayNumber(int64_t day);
 
-// Writes the pending views of `views` and pending visits of `activity` in one transaction on
-// `db`. On failure the counts are put back for the next flush and the error is returned.
+// Writes the pending views of `views` and pending visits of `activity` on `db`, in article id
+// order, at most `max_rows_per_transaction` (article, day) counts per transaction, so that a
+// transaction's duration and row locks stay bounded however large the backlog grew (under the
+// connection's statement_timeout). On failure the counts of the failed transaction and of those
+// not yet run are put back for the next flush (the committed ones stay written: nothing is
+// counted twice) and the error is returned.
+inline constexpr size_t kViewRowsPerTransaction = 1000;
 absl::Status WritePendingViewsAndVisits(pqxx::connection& db, ViewCounter& views,
-                                        SiteActivity& activity);
+                                        SiteActivity& activity,
+                                        size_t max_rows_per_transaction = kViewRowsPerTransaction);
 
 }  // namespace news
 

@@ -22,13 +22,15 @@ std::vector<v1::MostViewedArticle> ReadMostViewed(const pqxx::result& result) {
 }  // namespace
 
 void ViewStore::Prepare(pqxx::connection& connection) {
-  // Rows are locked in id order so that two instances flushing at once cannot deadlock.
+  // Rows are locked in id order so that two instances flushing at once cannot deadlock; FOR NO
+  // KEY UPDATE, not FOR UPDATE, so that comments inserted meanwhile (their foreign key takes FOR
+  // KEY SHARE on the article) do not wait for the flush.
   connection.prepare("views_add_lifetime",
                      "UPDATE articles a SET view_count = a.view_count + v.views FROM ("
                      " SELECT u.article_id, sum(u.views) AS views"
                      " FROM unnest($1::bigint[], $2::bigint[]) AS u(article_id, views)"
                      " JOIN (SELECT id FROM articles WHERE id = ANY($1::bigint[])"
-                     "       ORDER BY id FOR UPDATE) locked ON locked.id = u.article_id"
+                     "       ORDER BY id FOR NO KEY UPDATE) locked ON locked.id = u.article_id"
                      " GROUP BY u.article_id) v WHERE a.id = v.article_id");
   connection.prepare(
       "views_add_daily",
