@@ -108,6 +108,9 @@ void ServerMetrics::AddCacheCounters(const std::string& name,
   AddSampledCounter("news_cache_refreshes_total",
                     "Background re-reads of cached entries older than the refresh age", labels,
                     [&cache] { return static_cast<double>(cache.refreshes()); });
+  AddSampledGauge("news_cache_bytes",
+                  "Bytes of keys and serialized responses held by an in-memory response cache",
+                  labels, [&cache] { return static_cast<double>(cache.bytes()); });
 }
 
 }  // namespace news

@@ -46,6 +46,12 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentials(
   return grpc::SslServerCredentials(ssl);
 }
 
+// A cache's bounds: its entries, and its share (percent) of cache_memory_bytes.
+CacheLimits CacheLimitsOf(const ServerOptions& options, size_t entries, size_t percent) {
+  if (options.cache_memory_bytes == 0) return CacheLimits(entries);
+  return CacheLimits(entries, options.cache_memory_bytes / 100 * percent);
+}
+
 // Mobile clients sit behind NATs that drop idle connections after a few minutes and lose the
 // network often: the server pings idle connections, lets clients ping it every 10 s even without
 // calls, and recycles connections now and then so a load balancer can rebalance them.
@@ -98,19 +104,19 @@ NewsServer::NewsServer(const ServerOptions& options, std::unique_ptr<ServerMetri
       article_catalog_(page_tokens_),
       article_sync_(page_tokens_),
       // No refresh-ahead: the counters come from article_counters_ (docs/caching.md).
-      article_cache_(options.article_cache_entries, options.article_cache_ttl,
-                     options.article_cache_ttl),
-      feed_cache_(options.feed_cache_entries, options.article_cache_ttl,
-                  options.article_cache_refresh_after),
+      article_cache_(CacheLimitsOf(options, options.article_cache_entries, 50),
+                     options.article_cache_ttl, options.article_cache_ttl),
+      feed_cache_(CacheLimitsOf(options, options.feed_cache_entries, 10),
+                  options.article_cache_ttl, options.article_cache_refresh_after),
       lookup_cache_(options.feed_cache_entries > 0 ? 2 : 0, options.article_cache_ttl,
                     options.article_cache_refresh_after),
-      related_cache_(options.related_cache_entries, options.article_cache_ttl,
-                     options.article_cache_refresh_after),
-      most_viewed_cache_(options.most_viewed_cache_entries,
+      related_cache_(CacheLimitsOf(options, options.related_cache_entries, 15),
+                     options.article_cache_ttl, options.article_cache_refresh_after),
+      most_viewed_cache_(CacheLimitsOf(options, options.most_viewed_cache_entries, 5),
                          std::min(options.article_cache_ttl, options.most_viewed_cache_ttl),
                          options.article_cache_refresh_after),
-      search_cache_(options.search_cache_entries, options.article_cache_ttl,
-                    options.search_cache_refresh_after),
+      search_cache_(CacheLimitsOf(options, options.search_cache_entries, 20),
+                    options.article_cache_ttl, options.search_cache_refresh_after),
       cache_invalidation_({.articles = article_cache_,
                            .feeds = feed_cache_,
                            .lookups = lookup_cache_,

@@ -135,6 +135,11 @@ struct ServerOptions {
   // here; news-server turns it on).
   size_t search_cache_entries = 0;
   absl::Duration search_cache_refresh_after = absl::Seconds(30);
+  // Bytes (keys and serialized responses) all the response caches above may hold together, on
+  // top of their entry bounds; 0 is no byte bound (the default here). Shares: articles 50%,
+  // searches 20%, related lists 15%, feed pages 10%, most viewed lists 5% (docs/caching.md,
+  // "Memory").
+  size_t cache_memory_bytes = 0;
   // How long the change log and soft-deleted articles are kept (docs/newsroom.md).
   absl::Duration change_log_retention = absl::Hours(24 * 30);
   // How often the moderation queue is recounted for the news_moderation_queue_length gauge (at

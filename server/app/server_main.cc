@@ -110,6 +110,10 @@ ABSL_FLAG(int, related_refresh_lists, news::EnvOr("RELATED_REFRESH_LISTS", 20),
           "(env RELATED_REFRESH_LISTS)");
 ABSL_FLAG(int, article_cache_entries, news::EnvOr("ARTICLE_CACHE_ENTRIES", 10000),
           "articles GetArticle keeps in memory; 0 turns the cache off (env ARTICLE_CACHE_ENTRIES)");
+ABSL_FLAG(int, cache_memory_mb, news::EnvOr("CACHE_MEMORY_MB", 128),
+          "MiB of keys and serialized responses all response caches may hold together, on top "
+          "of their entry bounds: articles 50%, searches 20%, related lists 15%, feed pages 10%, "
+          "most viewed lists 5%; 0 is no byte bound (docs/caching.md; env CACHE_MEMORY_MB)");
 ABSL_FLAG(int, feed_cache_entries, news::EnvOr("FEED_CACHE_ENTRIES", 1000),
           "first ListArticles pages kept in memory (per filter and page size); 0 turns the cache "
           "off (env FEED_CACHE_ENTRIES)");
@@ -261,6 +265,8 @@ int main(int argc, char** argv) {
       absl::Milliseconds(absl::GetFlag(FLAGS_most_viewed_cache_ttl_ms));
   options.search_cache_entries =
       static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_search_cache_entries)));
+  options.cache_memory_bytes =
+      static_cast<size_t>(std::max(0, absl::GetFlag(FLAGS_cache_memory_mb))) << 20;
   options.comment_rules.moderation = *comment_moderation;
   options.comment_rules.flood_limit = absl::GetFlag(FLAGS_comment_flood_limit);
   options.comment_rules.max_links = std::max(0, absl::GetFlag(FLAGS_comment_max_links));

@@ -28,9 +28,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -44,13 +46,26 @@
 
 namespace news {
 
-// At most `max_entries` values, each served for at most `ttl` after the read that produced it
+// How much one cache may hold: at most `entries` values, whose keys and values together take at
+// most `bytes` (the byte bound is what keeps the server's memory predictable: responses range
+// from a few hundred bytes to tens of kilobytes).
+struct CacheLimits {
+  // Implicit: a bare count is an entry bound without a byte bound.
+  CacheLimits(size_t entries, size_t bytes = std::numeric_limits<size_t>::max())  // NOLINT
+      : entries(entries), bytes(bytes) {}
+  size_t entries;
+  size_t bytes;
+};
+
+// At most `limits` of values, each served for at most `ttl` after the read that produced it
 // started, and not after it was invalidated. Values are read by the caller's loads (see Get), at
 // most one at a time per key. Thread-safe.
 //
 // The entries are split into shards by key, each with its own lock, and each evicts with the
 // CLOCK algorithm: a hit only sets the entry's "used" bit; when a shard is full, a hand sweeps
-// its entries, clearing set bits, and evicts the first expired or unused entry it finds.
+// its entries, clearing set bits, and evicts the first expired or unused entry it finds. Each
+// shard holds its share of both bounds; a value larger than a shard's share of the byte bound is
+// served to its readers but not stored.
 template <typename Key, typename Value>
 class ResponseCache {
  public:
@@ -62,24 +77,26 @@ class ResponseCache {
   using LoadDone = absl::AnyInvocable<void(absl::StatusOr<Value>)>;
 
   // Hits on entries older than `refresh_after` (at most ttl) refresh them. `now` is the clock
-  // (tests pass a fake one). max_entries 0 stores nothing: every Get loads.
+  // (tests pass a fake one). 0 entries stores nothing: every Get loads.
   // At most `max_refreshes` background refreshes run at once (queued ones included): the rest of
   // the database's capacity stays with misses, and entries that find no free slot expire and are
   // read again by their next miss. The default, twice the default pool, kept the Zipf hot set
   // fresh in bench/run.sh's mobile mix; 1 let hot entries expire once the pool queued.
   ResponseCache(
-      size_t max_entries, absl::Duration ttl, absl::Duration refresh_after,
+      CacheLimits limits, absl::Duration ttl, absl::Duration refresh_after,
       std::function<absl::Time()> now = [] { return absl::Now(); }, size_t max_refreshes = 8)
-      : max_entries_(max_entries),
+      : max_entries_(limits.entries),
         ttl_(ttl),
         refresh_after_(std::min(refresh_after, ttl)),
         now_(std::move(now)),
         max_refreshes_(max_refreshes),
         // One shard per 64 entries, up to 16: small caches keep exact CLOCK order.
-        shard_count_(std::clamp<size_t>(max_entries / 64, 1, 16)),
+        shard_count_(std::clamp<size_t>(max_entries_ / 64, 1, 16)),
         shards_(new Shard[shard_count_]) {
     for (size_t i = 0; i < shard_count_; ++i) {
-      shards_[i].capacity = max_entries / shard_count_ + (i < max_entries % shard_count_ ? 1 : 0);
+      shards_[i].capacity =
+          max_entries_ / shard_count_ + (i < max_entries_ % shard_count_ ? 1 : 0);
+      shards_[i].byte_capacity = limits.bytes / shard_count_;
     }
   }
 
@@ -96,7 +113,7 @@ class ResponseCache {
   // `load(done)` must start reading `key` and call `done` exactly once, on any thread, possibly
   // before returning. `waiter` runs at most once, under a lock: it must only build the callback.
   // The waiter runs on the thread that calls `done` (within Get when `done` runs within `load`).
-  // The cache must outlive the loads it starts. With max_entries 0 every Get is a miss.
+  // The cache must outlive the loads it starts. With 0 entries every Get is a miss.
   std::shared_ptr<const Value> Get(const Key& key, absl::FunctionRef<Waiter()> waiter,
                                    absl::FunctionRef<void(LoadDone)> load) {
     if (!enabled()) {
@@ -149,7 +166,9 @@ class ResponseCache {
   void Invalidate(const Key& key) {
     Shard& shard = ShardOf(key);
     std::lock_guard lock(shard.mutex);
-    if (auto entry = shard.entries.find(key); entry != shard.entries.end()) Expire(entry->second);
+    if (auto entry = shard.entries.find(key); entry != shard.entries.end()) {
+      Expire(shard, entry->second);
+    }
     if (auto in_flight = shard.loads.find(key); in_flight != shard.loads.end()) {
       Detach(shard, in_flight);
     }
@@ -160,7 +179,7 @@ class ResponseCache {
     for (size_t i = 0; i < shard_count_; ++i) {
       Shard& shard = shards_[i];
       std::lock_guard lock(shard.mutex);
-      for (auto& [key, entry] : shard.entries) Expire(entry);
+      for (auto& [key, entry] : shard.entries) Expire(shard, entry);
       while (!shard.loads.empty()) Detach(shard, shard.loads.begin());
     }
   }
@@ -171,6 +190,16 @@ class ResponseCache {
     for (size_t i = 0; i < shard_count_; ++i) {
       std::lock_guard lock(shards_[i].mutex);
       total += shards_[i].entries.size();
+    }
+    return total;
+  }
+
+  // Bytes of the keys and values stored (lock per shard, for the metrics).
+  size_t bytes() const {
+    size_t total = 0;
+    for (size_t i = 0; i < shard_count_; ++i) {
+      std::lock_guard lock(shards_[i].mutex);
+      total += shards_[i].bytes;
     }
     return total;
   }
@@ -204,6 +233,8 @@ class ResponseCache {
     absl::Time read_at;
     // Set by hits, cleared by the eviction hand.
     bool used = false;
+    // EntryBytes of the key and value (0 once expired).
+    size_t bytes = 0;
   };
 
   struct Load {
@@ -215,6 +246,9 @@ class ResponseCache {
   struct Shard {
     mutable std::mutex mutex;
     size_t capacity = 0;
+    size_t byte_capacity = 0;
+    // The sum of the entries' bytes.
+    size_t bytes = 0;
     absl::flat_hash_map<Key, Entry> entries;
     // The keys of `entries` in the order the eviction hand visits them.
     std::vector<Key> ring;
@@ -278,36 +312,60 @@ class ResponseCache {
     for (Waiter& waiter : waiters) waiter(result);
   }
 
-  // Needs the entry's shard's mutex. The entry stays in the eviction ring, as an expired one: the
-  // hand takes it first, and a load of its key replaces it.
-  static void Expire(Entry& entry) {
-    entry.read_at = absl::InfinitePast();
-    entry.value.reset();
+  // What an entry takes: the key's and the value's bytes (both are strings or integers).
+  static size_t EntryBytes(const Key& key, const Value& value) {
+    if constexpr (std::is_integral_v<Key>) {
+      return sizeof(Key) + value.size();
+    } else {
+      return key.size() + value.size();
+    }
   }
 
-  // Needs shard.mutex.
+  // Needs shard.mutex. The entry stays in the eviction ring, as an expired one: the hand takes
+  // it first, and a load of its key replaces it.
+  static void Expire(Shard& shard, Entry& entry) {
+    entry.read_at = absl::InfinitePast();
+    entry.value.reset();
+    shard.bytes -= entry.bytes;
+    entry.bytes = 0;
+  }
+
+  // Needs shard.mutex. Makes room before storing, so that the hand never takes the new value.
   void Store(Shard& shard, const Key& key, std::shared_ptr<const Value> value, absl::Time read_at) {
+    const size_t bytes = EntryBytes(key, *value);
+    if (auto entry = shard.entries.find(key); entry != shard.entries.end()) {
+      Expire(shard, entry->second);
+    }
+    if (bytes > shard.byte_capacity) return;
+    while (shard.bytes + bytes > shard.byte_capacity) Evict(shard);
     if (auto entry = shard.entries.find(key); entry != shard.entries.end()) {
       entry->second.value = std::move(value);
       entry->second.read_at = read_at;
-      return;
-    }
-    if (shard.ring.size() < shard.capacity) {
-      shard.ring.push_back(key);
+      entry->second.bytes = bytes;
     } else {
-      // Terminates within two turns: every visit clears a bit.
-      const absl::Time expired_before = now_() - ttl_;
-      for (;;) {
-        Entry& candidate = shard.entries.find(shard.ring[shard.hand])->second;
-        if (!candidate.used || candidate.read_at <= expired_before) break;
-        candidate.used = false;
-        shard.hand = (shard.hand + 1) % shard.capacity;
-      }
-      shard.entries.erase(shard.ring[shard.hand]);
-      shard.ring[shard.hand] = key;
-      shard.hand = (shard.hand + 1) % shard.capacity;
+      if (shard.ring.size() >= shard.capacity) Evict(shard);
+      shard.ring.push_back(key);
+      shard.entries.emplace(key, Entry{std::move(value), read_at, false, bytes});
     }
-    shard.entries.emplace(key, Entry{std::move(value), read_at});
+    shard.bytes += bytes;
+  }
+
+  // Needs shard.mutex, and an entry in the shard. Removes the entry the CLOCK hand stops at; the
+  // last entry of the ring takes its place there.
+  void Evict(Shard& shard) {
+    const absl::Time expired_before = now_() - ttl_;
+    // Terminates within two turns: every visit clears a bit.
+    for (;; ++shard.hand) {
+      shard.hand %= shard.ring.size();
+      Entry& candidate = shard.entries.find(shard.ring[shard.hand])->second;
+      if (!candidate.used || candidate.read_at <= expired_before) break;
+      candidate.used = false;
+    }
+    auto victim = shard.entries.find(shard.ring[shard.hand]);
+    shard.bytes -= victim->second.bytes;
+    shard.entries.erase(victim);
+    shard.ring[shard.hand] = std::move(shard.ring.back());
+    shard.ring.pop_back();
   }
 
   const size_t max_entries_;

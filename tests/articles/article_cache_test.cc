@@ -262,6 +262,39 @@ TEST_F(ArticleCacheTest, NeverHoldsMoreThanMaxEntries) {
   }
 }
 
+TEST_F(ArticleCacheTest, NeverHoldsMoreThanItsBytes) {
+  // 63 entries allowed (one shard), but only ten values of 1 000 bytes (plus 8-byte keys).
+  Cache cache(CacheLimits(63, 10100), absl::Minutes(1), absl::Seconds(30), clock_);
+  for (int64_t key = 0; key < 200; ++key) {
+    Fill(cache, key, std::string(1000, 'x'));
+    ASSERT_LE(cache.bytes(), 10100u) << key;
+  }
+  EXPECT_EQ(cache.size(), 10u);
+  EXPECT_EQ(cache.bytes(), 10u * 1008);
+  // A used entry survives the eviction that a new, larger value needs.
+  EXPECT_EQ(Get(cache, 199), std::string(1000, 'x'));
+  Fill(cache, 500, std::string(3000, 'y'));
+  EXPECT_LE(cache.bytes(), 10100u);
+  EXPECT_EQ(Get(cache, 199), std::string(1000, 'x'));
+  EXPECT_EQ(Get(cache, 500), std::string(3000, 'y'));
+  // Invalidation gives the bytes back.
+  cache.InvalidateAll();
+  EXPECT_EQ(cache.bytes(), 0u);
+}
+
+TEST_F(ArticleCacheTest, AValueLargerThanTheByteBoundIsServedButNotStored) {
+  Cache cache(CacheLimits(10, 100), absl::Minutes(1), absl::Seconds(30), clock_);
+  Fill(cache, 1, "nhỏ");
+  Received reader;
+  Get(cache, 2, &reader);
+  CompleteLoad(std::string(500, 'z'));
+  ASSERT_TRUE(reader.done);
+  EXPECT_EQ(**reader.result, std::string(500, 'z'));
+  EXPECT_EQ(Get(cache, 2), "");
+  EXPECT_EQ(Get(cache, 1), "nhỏ");
+  EXPECT_LE(cache.bytes(), 100u);
+}
+
 TEST_F(ArticleCacheTest, EvictsAnUnusedEntryBeforeARecentlyUsedOne) {
   Cache cache(3, absl::Minutes(1), absl::Seconds(30), clock_);
   Fill(cache, 1, "1");
