@@ -5,6 +5,7 @@
 #include <cstdlib>
 
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -146,6 +147,16 @@ absl::StatusOr<int64_t> CommandArgs::IntOption(const std::string& key, int64_t f
         absl::StrCat("--", key, " must be an integer, not '", it->second, "'"));
   }
   return value;
+}
+
+absl::StatusOr<bool> CommandArgs::YesNoOption(const std::string& key) const {
+  auto it = options_.find(key);
+  if (it == options_.end()) return false;
+  const std::string value = absl::AsciiStrToLower(it->second);
+  if (value == "1" || value == "true" || value == "yes") return true;
+  if (value == "0" || value == "false" || value == "no") return false;
+  return absl::InvalidArgumentError(
+      absl::StrCat("--", key, " must be 1, true or yes, or 0, false or no, not '", it->second, "'"));
 }
 
 absl::StatusOr<CommandArgs::ListingOptions> CommandArgs::Listing() const {

@@ -76,6 +76,9 @@ class CommandArgs {
   // The option's value as an integer, or `fallback` when it was not given. InvalidArgument when
   // it is not an integer.
   absl::StatusOr<int64_t> IntOption(const std::string& key, int64_t fallback) const;
+  // A yes/no option: 1, true or yes, 0, false or no (any case); false when it was not given.
+  // InvalidArgument for anything else.
+  absl::StatusOr<bool> YesNoOption(const std::string& key) const;
 
   const std::vector<std::string>& positionals() const { return positionals_; }
 

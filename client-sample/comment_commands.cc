@@ -68,12 +68,6 @@ void PrintComment(const v1::Comment& comment, const char* indent) {
               IndentLines(comment.body(), absl::StrCat(indent, "    ")).c_str());
 }
 
-// "1", "true" or "yes" (any case) for a yes/no option.
-bool YesOption(const CommandArgs& args, const std::string& key) {
-  const std::string value = absl::AsciiStrToLower(args.Option(key, "0"));
-  return value == "1" || value == "true" || value == "yes";
-}
-
 int RunComments(const Connection& connection, const CommandArgs& args) {
   const absl::StatusOr<int64_t> article_id = PositiveId(args.positionals()[0], "ARTICLE_ID");
   if (!article_id.ok()) return PrintUsageError(article_id.status());
@@ -89,7 +83,9 @@ int RunComments(const Connection& connection, const CommandArgs& args) {
     return PrintUsageError(absl::InvalidArgumentError("--order must be oldest, newest or top"));
   }
   request.set_order(parsed_order);
-  request.set_featured_first(YesOption(args, "featured_first"));
+  const absl::StatusOr<bool> featured_first = args.YesNoOption("featured_first");
+  if (!featured_first.ok()) return PrintUsageError(featured_first.status());
+  request.set_featured_first(*featured_first);
   request.set_page_token(args.Option("page_token"));
 
   auto stub = v1::CommentService::NewStub(connection.channel);
@@ -237,7 +233,9 @@ int RunQueue(const Connection& connection, const CommandArgs& args) {
         absl::InvalidArgumentError("--order must be oldest, newest or most_reported"));
   }
   request.set_order(order);
-  request.set_reported_only(YesOption(args, "reported"));
+  const absl::StatusOr<bool> reported = args.YesNoOption("reported");
+  if (!reported.ok()) return PrintUsageError(reported.status());
+  request.set_reported_only(*reported);
   request.set_matched_term(args.Option("term"));
   request.set_page_token(args.Option("page_token"));
   auto stub = v1::ModerationService::NewStub(connection.channel);

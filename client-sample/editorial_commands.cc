@@ -40,9 +40,9 @@ const char* StatusName(v1::ArticleStatus status) {
 }
 
 void PrintArticle(const v1::EditorialArticle& article) {
-  std::printf("#%lld [%s] %s\n  /%s  etag %s\n", static_cast<long long>(article.id()),
-              StatusName(article.status()), article.title().c_str(), article.slug().c_str(),
-              article.etag().c_str());
+  std::printf("#%lld [%s]%s %s\n  /%s  etag %s\n", static_cast<long long>(article.id()),
+              StatusName(article.status()), article.breaking() ? " [breaking]" : "",
+              article.title().c_str(), article.slug().c_str(), article.etag().c_str());
   if (article.status() == v1::ARTICLE_STATUS_SCHEDULED ||
       article.status() == v1::ARTICLE_STATUS_PUBLISHED) {
     std::printf("  publish time: %s\n", FormatLocalTime(article.publish_time()).c_str());
@@ -78,7 +78,9 @@ int RunWrite(const Connection& connection, const CommandArgs& args) {
   for (absl::string_view tag : absl::StrSplit(args.Option("tags"), ',', absl::SkipEmpty())) {
     article.add_tags(std::string(tag));
   }
-  article.set_breaking(args.Option("breaking") == "true");
+  const absl::StatusOr<bool> breaking = args.YesNoOption("breaking");
+  if (!breaking.ok()) return PrintUsageError(breaking.status());
+  article.set_breaking(*breaking);
   // Retrying with the same --request_id never writes the story twice.
   request.set_request_id(
       args.Option("request_id", absl::StrCat("news-client-", absl::ToUnixNanos(absl::Now()))));

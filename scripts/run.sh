@@ -4,7 +4,8 @@
 # imports the sample articles the first time. Extra arguments go to news-server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/build.sh
+# Only what running needs: the tests and benchmarks are built by scripts/test.sh.
+scripts/build.sh news-server newsctl news-client
 if [ -z "${DATABASE_URL:-}" ]; then
   eval "$(scripts/local-postgres.sh start)"
   export DATABASE_URL

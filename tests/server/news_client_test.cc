@@ -199,6 +199,7 @@ TEST_F(NewsClientTest, BadCommandLineIsAUsageError) {
   EXPECT_EQ(RunClient("feed --colour=red").exit_code, 2);
   EXPECT_EQ(RunClient("feed --page_size=many").exit_code, 2);
   EXPECT_EQ(RunClient("article").exit_code, 2);
+  EXPECT_EQ(RunClient("comments 1 --featured_first=maybe").exit_code, 2);
 }
 
 TEST_F(NewsClientTest, CategoriesAndSourcesAreListed) {
@@ -291,6 +292,19 @@ TEST_F(NewsClientTest, EditorWritesSchedulesPublishesRetractsAndDeletesAStory) {
 
   const ClientRun deleted = RunClient(absl::StrCat("delete ", id));
   EXPECT_TRUE(absl::StrContains(deleted.output, "[deleted]")) << deleted.output;
+
+  // Yes/no options take 1, true or yes (and 0, false or no) everywhere, and refuse the rest.
+  for (const char* yes : {"1", "true", "YES"}) {
+    const ClientRun breaking =
+        RunClient(absl::StrCat("write \"Tin nóng ", yes, "\" \"Đoạn.\"", category, " --breaking=", yes));
+    EXPECT_TRUE(absl::StrContains(breaking.output, "[draft] [breaking] Tin nóng")) << breaking.output;
+  }
+  const ClientRun not_breaking =
+      RunClient(absl::StrCat("write \"Tin thường\" \"Đoạn.\"", category, " --breaking=no"));
+  EXPECT_TRUE(absl::StrContains(not_breaking.output, "[draft] Tin thường")) << not_breaking.output;
+  EXPECT_EQ(RunClient(absl::StrCat("write \"Tin\" \"Đoạn.\"", category, " --breaking=maybe"))
+                .exit_code,
+            2);
   unsetenv("NEWS_ADMIN_TOKEN");
 }
 

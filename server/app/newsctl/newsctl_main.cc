@@ -42,7 +42,7 @@ constexpr char kUsage[] =
     "  reindex                        after an upgrade: rebuild the search documents migrations\n"
     "                                 queued and extract every article's related-news terms again\n"
     "  generate --articles=N --comments=M --seed=S   synthetic corpus (docs/discovery.md)\n"
-    "  token create --role=moderator|admin --name=NAME   make an admin token (shown once)\n"
+    "  token create --role=moderator|editor|admin --name=NAME   make an admin token (shown once)\n"
     "  token revoke ID                 revoke an admin token\n"
     "  token list                      list admin tokens (no secrets)\n"
     "  changes tail [--after=POSITION]  print the change log as it grows (docs/newsroom.md)\n"

@@ -2,7 +2,7 @@
 #define NEWS_SERVER_APP_TOKEN_COMMANDS_H_
 
 // `newsctl token ...`: admin tokens for ModerationService (docs/comments.md).
-//   token create --role=moderator|admin --name="..."   prints the new token once
+//   token create --role=moderator|editor|admin --name="..."   prints the new token once
 //   token revoke ID
 //   token list                                         ids, names, roles; never secrets
 
