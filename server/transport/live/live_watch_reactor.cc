@@ -44,9 +44,8 @@ grpc::ByteBuffer WireMessage(LiveFramePtr frame) {
 
 }  // namespace
 
-WatchReactor* WatchReactor::Start(LiveHub& hub, const LiveTokens& tokens,
-                                                db::DatabasePool& reads, LiveScope scope,
-                                                const std::string& resume_token) {
+WatchReactor* WatchReactor::Start(LiveHub& hub, const LiveTokens& tokens, db::DatabasePool& reads,
+                                  LiveScope scope, const std::string& resume_token) {
   auto* reactor = new WatchReactor(hub, tokens, reads, scope);
   std::optional<int64_t> resume;
   if (!resume_token.empty()) {
