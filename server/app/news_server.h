@@ -235,8 +235,8 @@ class NewsServer {
   OwnListeners own_listeners_;
   WebhookDesk webhook_desk_;
   WebhookGrpcService webhook_service_;
-  LiveHub live_hub_;
   LiveTokens live_tokens_;
+  LiveHub live_hub_;
   LiveGrpcService live_service_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "google/rpc/status.pb.h"
+#include "server/domain/status_details.h"
 
 namespace news {
 
@@ -20,6 +21,12 @@ grpc::Status ToGrpcStatus(const absl::Status& status) {
   });
   if (details.details_size() == 0) return grpc::Status(code, message);
   return grpc::Status(code, message, details.SerializeAsString());
+}
+
+absl::Status MalformedRequestError() {
+  return WithErrorReason(absl::InvalidArgumentError("the request could not be parsed; string "
+                                                    "fields must hold valid UTF-8"),
+                         "MALFORMED_REQUEST");
 }
 
 }  // namespace news

@@ -14,6 +14,11 @@ namespace news {
 // serialized google.rpc.Status in the grpc-status-details-bin trailer.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 
+// A request protobuf refused to parse: INVALID_ARGUMENT with reason MALFORMED_REQUEST (gRPC's own
+// answer, a bare UNIMPLEMENTED, reads as "wrong server" to apps). The usual cause is invalid
+// UTF-8 in a string field.
+absl::Status MalformedRequestError();
+
 // The canonical name of a gRPC status code ("INVALID_ARGUMENT"), for logs, metrics and reports.
 // gRPC and Abseil number their codes alike.
 inline std::string StatusCodeName(grpc::StatusCode code) {

@@ -8,7 +8,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/time/clock.h"
-#include "server/domain/status_details.h"
 #include "server/transport/grpc_status.h"
 
 namespace news {
@@ -73,12 +72,7 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
     }
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
       if (request_unparseable_ && !methods->GetSendStatus().ok()) {
-        // gRPC answers a request protobuf refused to parse with a bare UNIMPLEMENTED, which
-        // reads as "wrong server" to apps. The usual cause is invalid UTF-8 in a string field.
-        methods->ModifySendStatus(ToGrpcStatus(WithErrorReason(
-            absl::InvalidArgumentError("the request could not be parsed; string fields must "
-                                       "hold valid UTF-8"),
-            "MALFORMED_REQUEST")));
+        methods->ModifySendStatus(ToGrpcStatus(MalformedRequestError()));
       }
       const grpc::Status status = methods->GetSendStatus();
       const bool logged = spdlog::should_log(spdlog::level::info);

@@ -249,18 +249,31 @@ TEST_F(LiveServiceTest, LikeCountsArriveCoalesced) {
   // Three likes in well under a second: one or two events, the last with the final count.
   int64_t count = 0;
   int events = 0;
+  std::string token;
   while (count < 3) {
     const v1::CommentEvent event = watch.Next();
     ASSERT_EQ(event.type(), v1::COMMENT_EVENT_TYPE_LIKES);
     EXPECT_EQ(event.comment().id(), comment.id());
     EXPECT_TRUE(event.comment().body().empty());
     count = event.comment().like_count();
+    token = event.resume_token();
     ++events;
   }
   EXPECT_EQ(count, 3);
   EXPECT_LE(events, 3);
   watch.context->TryCancel();
   watch.Finish();
+
+  // A like event's token resumes after everything sent before it: no repeat, no gap.
+  auto resumed = WatchComments(article, token);
+  EXPECT_EQ(resumed.Next().type(), v1::COMMENT_EVENT_TYPE_CAUGHT_UP);
+  const v1::Comment next = Post(article, "Bình luận sau lượt thích");
+  Approve(next.id());
+  const v1::CommentEvent event = resumed.Next();
+  EXPECT_EQ(event.type(), v1::COMMENT_EVENT_TYPE_APPROVED);
+  EXPECT_EQ(event.comment().id(), next.id());
+  resumed.context->TryCancel();
+  resumed.Finish();
 }
 
 TEST_F(LiveServiceTest, ResumingAfterDroppedConnectionsMissesNothingAndRepeatsNothing) {
@@ -439,6 +452,17 @@ TEST_F(LiveServiceTest, TokensAreBoundToTheStreamAndExpireWithTheLog) {
   EXPECT_EQ(resumed.Next().type(), v1::COMMENT_EVENT_TYPE_CAUGHT_UP);
   resumed.context->TryCancel();
   resumed.Finish();
+}
+
+TEST_F(LiveServiceTest, AnUnparseableRequestIsInvalidArgument) {
+  // The service parses its requests itself (it writes raw bytes); invalid UTF-8 in a string
+  // field is refused as gRPC's parsing is for the other services.
+  auto refused = WatchComments(1, "\xff\xfe");
+  v1::CommentEvent event;
+  EXPECT_FALSE(refused.reader->Read(&event));
+  const grpc::Status status = refused.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << status.error_message();
+  EXPECT_EQ(testing::ErrorReason(status), "MALFORMED_REQUEST");
 }
 
 TEST_F(LiveServiceTest, ArticleEventsFollowTheirCategory) {

@@ -151,4 +151,21 @@ absl::StatusOr<int64_t> LiveTokens::Decode(const LiveScope& scope,
   return (*keys)[0];
 }
 
+LiveFramePtr EncodeLiveFrame(const LiveTokens& tokens, const LiveScope& scope, LiveEventPtr event,
+                             int64_t token_position) {
+  auto frame = std::make_shared<LiveFrame>();
+  if (scope.topic == LiveScope::Topic::kComments) {
+    v1::CommentEvent message = event->comment;
+    message.set_resume_token(tokens.Encode(scope, token_position));
+    message.SerializeToString(&frame->bytes);
+  } else {
+    v1::ArticleEvent message = event->article;
+    message.set_resume_token(tokens.Encode(scope, token_position));
+    message.SerializeToString(&frame->bytes);
+  }
+  frame->event = std::move(event);
+  frame->token_position = token_position;
+  return frame;
+}
+
 }  // namespace news

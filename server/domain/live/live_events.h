@@ -27,7 +27,7 @@ struct LiveScope {
   int64_t id = 0;
 };
 
-// One event, the same for every stream it goes to; the stream adds its resume token.
+// One event, the same for every stream it goes to (LiveFrame adds the resume token).
 struct LiveEvent {
   // The change-log position; 0 for a like-count event, which is not in the log and goes out
   // with the token of the stream's last position.
@@ -66,6 +66,23 @@ class LiveTokens {
  private:
   const PageTokenCodec& codec_;
 };
+
+// An event as streams of one scope write it: the v1::CommentEvent or v1::ArticleEvent (by the
+// scope's topic) with its resume token, serialized once; every stream that sends it writes these
+// same bytes.
+struct LiveFrame {
+  LiveEventPtr event;
+  // The change-log position the resume token carries: the event's own, or for a like event or
+  // CAUGHT_UP the position the stream has delivered everything of its scope up to.
+  int64_t token_position = 0;
+  std::string bytes;
+};
+
+using LiveFramePtr = std::shared_ptr<const LiveFrame>;
+
+// `event` for streams of `scope`, with the resume token of `token_position`.
+LiveFramePtr EncodeLiveFrame(const LiveTokens& tokens, const LiveScope& scope, LiveEventPtr event,
+                             int64_t token_position);
 
 }  // namespace news
 

@@ -88,16 +88,24 @@ bool LiveHub::WaitForWork(absl::Duration timeout) {
 }
 
 void LiveHub::FanOut(const LiveEventPtr& event) {
+  // A like event is not in the log: its token says what was offered before it.
+  const int64_t token_position = event->position != 0 ? event->position : position_;
+  const auto offer = [&](const LiveScope& scope, const StreamSet& streams) {
+    const LiveFramePtr frame = EncodeLiveFrame(tokens_, scope, event, token_position);
+    for (LiveStream* stream : streams) stream->Offer(frame);
+  };
   if (event->comment.type() != v1::COMMENT_EVENT_TYPE_UNSPECIFIED) {
     auto found = comment_streams_.find(event->article_id);
-    if (found == comment_streams_.end()) return;
-    for (LiveStream* stream : found->second) stream->Offer(event);
+    if (found != comment_streams_.end()) {
+      offer(LiveScope{LiveScope::Topic::kComments, event->article_id}, found->second);
+    }
     return;
   }
   for (int64_t key : {int64_t{0}, event->category_id}) {
     auto found = article_streams_.find(key);
-    if (found == article_streams_.end()) continue;
-    for (LiveStream* stream : found->second) stream->Offer(event);
+    if (found != article_streams_.end()) {
+      offer(LiveScope{LiveScope::Topic::kArticles, key}, found->second);
+    }
     if (event->category_id == 0) break;
   }
 }

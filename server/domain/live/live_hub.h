@@ -4,7 +4,8 @@
 // The fan-out of live streams (docs/live.md): a ChangeSubscriber that receives this instance's
 // change-log batches from the ChangeLogFollower without blocking it, and a pump thread (the
 // LivePump job) that builds each change's event once, reading its subject on a database
-// connection, and offers it to every stream that watches it. Once a second the pump also reads
+// connection, encodes it once per scope (LiveFrame: the message with its resume token, serialized)
+// and offers that frame to every stream of the scope. Once a second the pump also reads
 // the like counts of the approved comments of articles that have watchers and sends the changed
 // ones. Replay (a stream resuming from a token) reads the change log for that one stream.
 //
@@ -45,9 +46,10 @@ class LiveStream {
  public:
   virtual ~LiveStream() = default;
   virtual const LiveScope& scope() const = 0;
-  // An event of the stream's scope, in position order; like events (position 0) interleaved.
-  // Called with the hub's lock held: must not block.
-  virtual void Offer(const LiveEventPtr& event) = 0;
+  // An event of the stream's scope, encoded for it, in position order; like events (position 0)
+  // interleaved, with the token of the hub's position (every change up to it was offered
+  // before). Called with the hub's lock held: must not block.
+  virtual void Offer(const LiveFramePtr& frame) = 0;
   // Ends the stream with `status` (UNAVAILABLE at shutdown). Called with the hub's lock held.
   virtual void End(const absl::Status& status) = 0;
 };
@@ -63,7 +65,8 @@ struct LiveReplay {
 
 class LiveHub : public ChangeSubscriber {
  public:
-  explicit LiveHub(LiveOptions options) : options_(options) {}
+  // `tokens` must outlive the hub.
+  LiveHub(LiveOptions options, const LiveTokens& tokens) : options_(options), tokens_(tokens) {}
 
   const LiveOptions& options() const { return options_; }
 
@@ -108,12 +111,13 @@ class LiveHub : public ChangeSubscriber {
  private:
   using StreamSet = absl::flat_hash_set<LiveStream*>;
 
-  // Offers `event` to the streams that watch it; hub lock held.
+  // Offers `event`, encoded once per scope, to the streams that watch it; hub lock held.
   void FanOut(const LiveEventPtr& event);
   void PollLikes(pqxx::connection& db, const std::vector<int64_t>& article_ids);
   StreamSet& StreamsOf(const LiveScope& scope);
 
   const LiveOptions options_;
+  const LiveTokens& tokens_;
   std::mutex mutex_;
   std::condition_variable work_;
   // The last position offered to the streams; -1 before StartAt.

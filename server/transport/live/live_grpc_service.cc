@@ -8,35 +8,43 @@ namespace news {
 namespace {
 
 // A call refused before it became a stream.
-template <typename Event>
-class RefusedWatch final : public grpc::ServerWriteReactor<Event> {
+class RefusedWatch final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
-  explicit RefusedWatch(const absl::Status& status) { this->Finish(ToGrpcStatus(status)); }
+  explicit RefusedWatch(const absl::Status& status) { Finish(ToGrpcStatus(status)); }
   void OnDone() override { delete this; }
 };
 
-}  // namespace
-
-grpc::ServerWriteReactor<v1::CommentEvent>* LiveGrpcService::WatchComments(
-    grpc::CallbackServerContext* /*context*/, const v1::WatchCommentsRequest* request) {
-  if (request->article_id() <= 0) {
-    return new RefusedWatch<v1::CommentEvent>(
-        InvalidFieldError("article_id", "must be a positive article id"));
-  }
-  return WatchReactor<v1::CommentEvent>::Start(
-      hub_, tokens_, reads_, LiveScope{LiveScope::Topic::kComments, request->article_id()},
-      request->resume_token());
+bool Parse(const grpc::ByteBuffer& request, google::protobuf::Message& message) {
+  grpc::Slice bytes;
+  return request.DumpToSingleSlice(&bytes).ok() &&
+         message.ParseFromArray(bytes.begin(), static_cast<int>(bytes.size()));
 }
 
-grpc::ServerWriteReactor<v1::ArticleEvent>* LiveGrpcService::WatchArticles(
-    grpc::CallbackServerContext* /*context*/, const v1::WatchArticlesRequest* request) {
-  if (request->category_id() < 0) {
-    return new RefusedWatch<v1::ArticleEvent>(
+}  // namespace
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* LiveGrpcService::WatchComments(
+    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
+  v1::WatchCommentsRequest parsed;
+  if (!Parse(*request, parsed)) return new RefusedWatch(MalformedRequestError());
+  if (parsed.article_id() <= 0) {
+    return new RefusedWatch(InvalidFieldError("article_id", "must be a positive article id"));
+  }
+  return WatchReactor::Start(hub_, tokens_, reads_,
+                             LiveScope{LiveScope::Topic::kComments, parsed.article_id()},
+                             parsed.resume_token());
+}
+
+grpc::ServerWriteReactor<grpc::ByteBuffer>* LiveGrpcService::WatchArticles(
+    grpc::CallbackServerContext* /*context*/, const grpc::ByteBuffer* request) {
+  v1::WatchArticlesRequest parsed;
+  if (!Parse(*request, parsed)) return new RefusedWatch(MalformedRequestError());
+  if (parsed.category_id() < 0) {
+    return new RefusedWatch(
         InvalidFieldError("category_id", "must be 0 (every category) or a category id"));
   }
-  return WatchReactor<v1::ArticleEvent>::Start(
-      hub_, tokens_, reads_, LiveScope{LiveScope::Topic::kArticles, request->category_id()},
-      request->resume_token());
+  return WatchReactor::Start(hub_, tokens_, reads_,
+                             LiveScope{LiveScope::Topic::kArticles, parsed.category_id()},
+                             parsed.resume_token());
 }
 
 }  // namespace news

@@ -3,7 +3,8 @@
 #include <algorithm>
 #include <memory>
 #include <optional>
-#include <type_traits>
+#include <utility>
+#include <vector>
 
 #include "absl/time/clock.h"
 #include "news/v1/live.pb.h"
@@ -17,26 +18,34 @@ namespace {
 // DEADLINE_EXCEEDED); the client resumes from its token.
 constexpr absl::Duration kReplayDeadline = absl::Seconds(10);
 
-template <typename Event>
-LiveEventPtr CaughtUpEvent() {
-  static const LiveEventPtr event = [] {
+LiveEventPtr CaughtUpEvent(LiveScope::Topic topic) {
+  static const LiveEventPtr comments = [] {
     auto caught_up = std::make_shared<LiveEvent>();
-    if constexpr (std::is_same_v<Event, v1::CommentEvent>) {
-      caught_up->comment.set_type(v1::COMMENT_EVENT_TYPE_CAUGHT_UP);
-    } else {
-      caught_up->article.set_type(v1::ARTICLE_EVENT_TYPE_CAUGHT_UP);
-    }
+    caught_up->comment.set_type(v1::COMMENT_EVENT_TYPE_CAUGHT_UP);
     return caught_up;
   }();
-  return event;
+  static const LiveEventPtr articles = [] {
+    auto caught_up = std::make_shared<LiveEvent>();
+    caught_up->article.set_type(v1::ARTICLE_EVENT_TYPE_CAUGHT_UP);
+    return caught_up;
+  }();
+  return topic == LiveScope::Topic::kComments ? comments : articles;
+}
+
+// The frame's bytes as one message, without a copy: the slice keeps a reference to the frame
+// for as long as gRPC holds the slice (possibly past OnWriteDone).
+grpc::ByteBuffer WireMessage(LiveFramePtr frame) {
+  auto* owner = new LiveFramePtr(std::move(frame));
+  grpc::Slice slice(
+      const_cast<char*>((*owner)->bytes.data()), (*owner)->bytes.size(),
+      [](void* frame) { delete static_cast<LiveFramePtr*>(frame); }, owner);
+  return grpc::ByteBuffer(&slice, 1);
 }
 
 }  // namespace
 
-template <typename Event>
-WatchReactor<Event>* WatchReactor<Event>::Start(LiveHub& hub, const LiveTokens& tokens,
-                                                db::DatabasePool& reads, LiveScope scope,
-                                                const std::string& resume_token) {
+WatchReactor* WatchReactor::Start(LiveHub& hub, const LiveTokens& tokens, db::DatabasePool& reads,
+                                  LiveScope scope, const std::string& resume_token) {
   auto* reactor = new WatchReactor(hub, tokens, reads, scope);
   std::optional<int64_t> resume;
   if (!resume_token.empty()) {
@@ -79,28 +88,28 @@ WatchReactor<Event>* WatchReactor<Event>::Start(LiveHub& hub, const LiveTokens& 
   return reactor;
 }
 
-template <typename Event>
-void WatchReactor<Event>::Offer(const LiveEventPtr& event) {
+void WatchReactor::Offer(const LiveFramePtr& frame) {
   std::lock_guard lock(mutex_);
   if (finished_) return;
+  const int64_t position = frame->event->position;
   const size_t limit = static_cast<size_t>(hub_.options().queue_events);
   if (replaying_) {
     // Like counts are not replayed; the next poll after catching up sends the changed ones.
-    if (event->position == 0) return;
-    if (replay_upto_ >= 0 && event->position <= replay_upto_) return;
+    if (position == 0) return;
+    if (replay_upto_ >= 0 && position <= replay_upto_) return;
     if (held_.size() < limit) {
-      held_.push_back(event);
+      held_.push_back(frame);
     } else if (replay_upto_ >= 0) {
       // Live events come faster than the replay: the replay reads them from the log instead.
       held_.clear();
-      replay_upto_ = event->position;
+      replay_upto_ = position;
     } else {
       CutOff();
     }
     return;
   }
-  if (event->position != 0 && event->position <= cursor_) return;
-  Enqueue(event, event->position == 0 ? cursor_ : event->position);
+  if (position != 0 && position <= cursor_) return;
+  Enqueue(frame);
   if (queue_.size() > limit) {
     CutOff();
   } else {
@@ -108,31 +117,33 @@ void WatchReactor<Event>::Offer(const LiveEventPtr& event) {
   }
 }
 
-template <typename Event>
-void WatchReactor<Event>::End(const absl::Status& status) {
+void WatchReactor::End(const absl::Status& status) {
   std::lock_guard lock(mutex_);
   FinishLocked(status);
 }
 
-template <typename Event>
-void WatchReactor<Event>::Enqueue(LiveEventPtr event, int64_t token_position) {
-  if (event->position != 0) cursor_ = event->position;
-  queue_.emplace_back(std::move(event), token_position);
+void WatchReactor::Enqueue(LiveFramePtr frame) {
+  const int64_t position = frame->event->position;
+  if (position != 0) {
+    cursor_ = position;
+  } else if (frame->token_position < cursor_) {
+    // A like event on a stream whose token came from an instance ahead of this hub: its token
+    // must not go back.
+    frame = EncodeLiveFrame(tokens_, scope_, frame->event, cursor_);
+  }
+  queue_.push_back(std::move(frame));
 }
 
-template <typename Event>
-void WatchReactor<Event>::CatchUp() {
+void WatchReactor::CatchUp() {
   replaying_ = false;
-  Enqueue(CaughtUpEvent<Event>(), cursor_);
-  for (LiveEventPtr& event : held_) {
-    const int64_t position = event->position;
-    if (position > cursor_) Enqueue(std::move(event), position);
+  Enqueue(EncodeLiveFrame(tokens_, scope_, CaughtUpEvent(scope_.topic), cursor_));
+  for (LiveFramePtr& frame : held_) {
+    if (frame->event->position > cursor_) Enqueue(std::move(frame));
   }
   held_.clear();
 }
 
-template <typename Event>
-bool WatchReactor<Event>::MaybeWrite() {
+bool WatchReactor::MaybeWrite() {
   if (writing_ || finished_) return false;
   if (queue_.empty()) {
     // The next replay batch once the client has taken the previous one: a replay never holds
@@ -143,21 +154,14 @@ bool WatchReactor<Event>::MaybeWrite() {
     }
     return false;
   }
-  auto [event, position] = std::move(queue_.front());
+  message_ = WireMessage(std::move(queue_.front()));
   queue_.pop_front();
-  if constexpr (std::is_same_v<Event, v1::CommentEvent>) {
-    message_ = event->comment;
-  } else {
-    message_ = event->article;
-  }
-  message_.set_resume_token(tokens_.Encode(scope_, position));
   writing_ = true;
-  this->StartWrite(&message_);
+  StartWrite(&message_);
   return false;
 }
 
-template <typename Event>
-void WatchReactor<Event>::SubmitReplay() {
+void WatchReactor::SubmitReplay() {
   int64_t after = 0;
   int64_t upto = 0;
   {
@@ -179,8 +183,16 @@ void WatchReactor<Event>::SubmitReplay() {
       });
 }
 
-template <typename Event>
-void WatchReactor<Event>::OnReplayed(absl::StatusOr<LiveReplay> replay) {
+void WatchReactor::OnReplayed(absl::StatusOr<LiveReplay> replay) {
+  // Encoded before taking the lock, which the hub's fan-out may be waiting for.
+  std::vector<LiveFramePtr> frames;
+  if (replay.ok()) {
+    frames.reserve(replay->events.size());
+    for (LiveEventPtr& event : replay->events) {
+      const int64_t position = event->position;
+      frames.push_back(EncodeLiveFrame(tokens_, scope_, std::move(event), position));
+    }
+  }
   bool remove = false;
   bool more = false;
   {
@@ -192,10 +204,7 @@ void WatchReactor<Event>::OnReplayed(absl::StatusOr<LiveReplay> replay) {
       if (!replay.ok()) {
         FinishLocked(replay.status());
       } else {
-        for (LiveEventPtr& event : replay->events) {
-          const int64_t position = event->position;
-          Enqueue(std::move(event), position);
-        }
+        for (LiveFramePtr& frame : frames) Enqueue(std::move(frame));
         cursor_ = std::max(cursor_, replay->through);
         // The end may have moved on meanwhile (Offer): then the replay goes on.
         if (replay->complete && cursor_ >= replay_upto_) CatchUp();
@@ -210,8 +219,7 @@ void WatchReactor<Event>::OnReplayed(absl::StatusOr<LiveReplay> replay) {
   }
 }
 
-template <typename Event>
-void WatchReactor<Event>::OnWriteDone(bool ok) {
+void WatchReactor::OnWriteDone(bool ok) {
   bool replay = false;
   {
     std::lock_guard lock(mutex_);
@@ -226,14 +234,12 @@ void WatchReactor<Event>::OnWriteDone(bool ok) {
   if (replay) SubmitReplay();
 }
 
-template <typename Event>
-void WatchReactor<Event>::OnCancel() {
+void WatchReactor::OnCancel() {
   std::lock_guard lock(mutex_);
   FinishLocked(absl::CancelledError("cancelled"));
 }
 
-template <typename Event>
-void WatchReactor<Event>::OnDone() {
+void WatchReactor::OnDone() {
   hub_.Unregister(this);
   bool remove = false;
   {
@@ -244,8 +250,7 @@ void WatchReactor<Event>::OnDone() {
   if (remove) delete this;
 }
 
-template <typename Event>
-void WatchReactor<Event>::CutOff() {
+void WatchReactor::CutOff() {
   hub_.CountCutOff();
   FinishLocked(WithErrorReason(
       absl::ResourceExhaustedError("the client did not read its events in time; call again "
@@ -253,16 +258,12 @@ void WatchReactor<Event>::CutOff() {
       "CLIENT_TOO_SLOW"));
 }
 
-template <typename Event>
-void WatchReactor<Event>::FinishLocked(const absl::Status& status) {
+void WatchReactor::FinishLocked(const absl::Status& status) {
   if (finished_) return;
   finished_ = true;
   queue_.clear();
   held_.clear();
-  this->Finish(ToGrpcStatus(status));
+  Finish(ToGrpcStatus(status));
 }
-
-template class WatchReactor<v1::CommentEvent>;
-template class WatchReactor<v1::ArticleEvent>;
 
 }  // namespace news

@@ -14,13 +14,18 @@
 // replay reads on to the newest instead). One more queued event ends the stream with
 // RESOURCE_EXHAUSTED, as does the hub's stream limit. One write is in flight at a
 // time; gRPC's flow control stops it when the client does not read.
+//
+// Cheap per stream: the stream writes raw bytes (gRPC's raw callback API). The hub encodes each
+// live event once per scope (LiveFrame: the message with its resume token, serialized); every
+// stream of the scope writes a buffer that references those bytes, without copying, encoding or
+// serializing them again. Only what is the stream's own is encoded for it: CAUGHT_UP, its
+// replay, and a like event on a stream whose token is ahead of the hub.
 
 #include <grpcpp/grpcpp.h>
 
 #include <deque>
 #include <mutex>
 #include <string>
-#include <utility>
 
 #include "server/db/database_pool.h"
 #include "server/domain/live/live_events.h"
@@ -28,16 +33,15 @@
 
 namespace news {
 
-// `Event` is v1::CommentEvent or v1::ArticleEvent.
-template <typename Event>
-class WatchReactor final : public grpc::ServerWriteReactor<Event>, public LiveStream {
+// Writes serialized v1::CommentEvent or v1::ArticleEvent messages, by the scope's topic.
+class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>, public LiveStream {
  public:
   // Deletes itself when the call is done. `hub`, `tokens` and `reads` must outlive every call.
   static WatchReactor* Start(LiveHub& hub, const LiveTokens& tokens, db::DatabasePool& reads,
                              LiveScope scope, const std::string& resume_token);
 
   const LiveScope& scope() const override { return scope_; }
-  void Offer(const LiveEventPtr& event) override;
+  void Offer(const LiveFramePtr& frame) override;
   void End(const absl::Status& status) override;
 
   void OnWriteDone(bool ok) override;
@@ -49,7 +53,7 @@ class WatchReactor final : public grpc::ServerWriteReactor<Event>, public LiveSt
       : hub_(hub), tokens_(tokens), reads_(reads), scope_(scope) {}
 
   // Under mutex_:
-  void Enqueue(LiveEventPtr event, int64_t token_position);
+  void Enqueue(LiveFramePtr frame);
   // Ends the replay: CAUGHT_UP, then the held events after cursor_.
   void CatchUp();
   // Starts the next write; true when the next replay batch must be read (SubmitReplay, after
@@ -67,20 +71,21 @@ class WatchReactor final : public grpc::ServerWriteReactor<Event>, public LiveSt
   db::DatabasePool& reads_;
   const LiveScope scope_;
   std::mutex mutex_;
-  // Events to write, each with the position its resume token carries.
-  std::deque<std::pair<LiveEventPtr, int64_t>> queue_;
-  // The last position queued (the like events' token position).
+  // Events to write.
+  std::deque<LiveFramePtr> queue_;
+  // The last position queued (the position of CAUGHT_UP's token).
   int64_t cursor_ = 0;
   // Replaying (cursor_, replay_upto_]; meanwhile the hub's events wait in held_.
   bool replaying_ = false;
   int64_t replay_upto_ = 0;
-  std::deque<LiveEventPtr> held_;
+  std::deque<LiveFramePtr> held_;
   bool replay_in_flight_ = false;
   bool writing_ = false;
   bool finished_ = false;
   bool done_ = false;
-  // The event being written: gRPC holds a pointer to it until OnWriteDone.
-  Event message_;
+  // The message being written (it references its frame's bytes): gRPC holds a pointer to it
+  // until OnWriteDone.
+  grpc::ByteBuffer message_;
 };
 
 }  // namespace news
