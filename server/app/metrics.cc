@@ -74,9 +74,12 @@ absl::Status ServerMetrics::Serve(const std::string& listen_address) {
   if (listen_address.empty()) return absl::OkStatus();
   try {
     exposer_ = std::make_unique<prometheus::Exposer>(listen_address, 1);
-  } catch (const std::exception& e) {
-    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen_address, ": ",
-                                               e.what(), " (--metrics_listen)"));
+  } catch (const std::exception&) {
+    // CivetServer's own message ("null context when constructing CivetServer") says nothing a
+    // user can act on; the same wording as for --listen does.
+    return absl::UnavailableError(absl::StrCat("cannot serve metrics on ", listen_address,
+                                               " (--metrics_listen): the address is in use or "
+                                               "cannot be bound"));
   }
   exposer_->RegisterCollectable(registry_);
   exposer_->RegisterCollectable(sampled_);
