@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/discovery/site_activity.h"
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/view_store.h"
 
 namespace news {
@@ -58,13 +59,17 @@ absl::Status WritePendingViewsAndVisits(pqxx::connection& db, ViewCounter& views
   if (pending.empty() && visits == 0) return absl::OkStatus();
   try {
     std::vector<storage::DailyViews> rows;
+    std::vector<storage::ArticleViews> lifetime;
     rows.reserve(pending.size());
+    lifetime.reserve(pending.size());
     for (const auto& [key, count] : pending) {
       rows.push_back({key.first, FormatDayNumber(key.second), count});
+      lifetime.push_back({.article_id = key.first, .views = count});
     }
     pqxx::work tx(db);
+    storage::ArticleCounterStore(tx).AddViews(lifetime);
     storage::ViewStore store(tx);
-    store.AddViews(rows);
+    store.AddDailyViews(rows);
     if (visits > 0) store.AddToCounter("total_visits", visits);
     tx.commit();
     return absl::OkStatus();
