@@ -9,6 +9,7 @@
 #include "server/domain/discovery/related_news.h"
 #include "server/domain/newsroom/article_lifecycle.h"
 #include "server/importer/portal_page_parser.h"
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/article_store.h"
 #include "server/storage/articles/category_store.h"
 #include "server/storage/articles/source_store.h"
@@ -88,9 +89,12 @@ absl::StatusOr<ImportOutcome> ImportPortalPage(pqxx::connection& db, absl::strin
     article.publish_time_micros = absl::ToUnixMicros(*page->publish_time);
     article.state = StateForPublishTime(*page->publish_time, absl::Now());
   }
-  article.view_count = page->view_count.value_or(0);
   article.slug = ChooseSlug(articles, article.title, import_key);
   const storage::UpsertResult result = articles.UpsertImported(article);
+  // The page's own count is a floor: views counted here since are never taken back.
+  if (page->view_count) {
+    storage::ArticleCounterStore(tx).RaiseViewCount(result.id, *page->view_count);
+  }
   // Search and related news see the article in the same transaction as its text.
   text::ArticleWords words =
       text::SplitArticleWords(article.title, article.summary, article.body_paragraphs);

@@ -15,6 +15,7 @@
 #include "server/domain/comments/comment_validation.h"
 #include "server/domain/discovery/related_news.h"
 #include "server/domain/newsroom/article_lifecycle.h"
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/category_store.h"
 #include "server/storage/articles/corpus_store.h"
 #include "server/storage/articles/source_store.h"
@@ -432,6 +433,13 @@ absl::StatusOr<CorpusOutcome> GenerateCorpus(pqxx::connection& db, const CorpusO
     pqxx::work tx(db);
     storage::CorpusStore corpus(tx);
     corpus.CopyArticles(batch.articles);
+    std::vector<storage::ArticleCounters> counters;
+    counters.reserve(batch.articles.size());
+    for (const storage::GeneratedArticle& article : batch.articles) {
+      counters.push_back({article.id, article.view_count, article.comment_count});
+    }
+    // The copy made the articles' counters rows (at 0).
+    storage::ArticleCounterStore(tx).Set(counters);
     if (!batch.comments.empty()) corpus.CopyComments(batch.comments);
     batch.related.Write(tx);
     tx.commit();

@@ -1,5 +1,6 @@
 #include "server/storage/prepared_statements.h"
 
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/article_store.h"
 #include "server/storage/articles/category_store.h"
 #include "server/storage/articles/source_store.h"
@@ -18,6 +19,7 @@ namespace news::storage {
 
 void PrepareStatements(pqxx::connection& connection) {
   ArticleStore::Prepare(connection);
+  ArticleCounterStore::Prepare(connection);
   CategoryStore::Prepare(connection);
   SourceStore::Prepare(connection);
   SearchStore::Prepare(connection);

@@ -505,7 +505,7 @@ TEST_F(CacheCoherenceTest, CachedArticlesOnBShowCurrentCountersWithoutBeingReRea
   {
     pqxx::connection db(a_->database_url);
     pqxx::work tx(db);
-    tx.exec_params("UPDATE articles SET comment_count = 7 WHERE id = $1", id);
+    tx.exec_params("UPDATE article_counters SET comment_count = 7 WHERE article_id = $1", id);
     tx.commit();
   }
   EXPECT_TRUE(Eventually(

@@ -84,7 +84,8 @@ std::vector<int64_t> SampleIds(const std::string& database_url) {
 int64_t ViewCount(const std::string& database_url, int64_t article_id) {
   pqxx::connection db(database_url);
   pqxx::nontransaction tx(db);
-  return tx.exec_params1("SELECT view_count FROM articles WHERE id = $1", article_id)[0]
+  return tx
+      .exec_params1("SELECT view_count FROM article_counters WHERE article_id = $1", article_id)[0]
       .as<int64_t>();
 }
 
@@ -760,6 +761,51 @@ TEST(ViewCountingTest, TwoServersOnOneDatabaseAddUp) {
   second->server->Shutdown(absl::Seconds(1));
 }
 
+// The article row's version (xmin, ctid: a new one when it is updated) and xmax (set also when
+// the row is locked, e.g. by a foreign key check of a row that references it).
+std::string ArticleRowVersion(const std::string& database_url, int64_t id) {
+  pqxx::connection db(database_url);
+  pqxx::nontransaction tx(db);
+  return tx
+      .exec_params1("SELECT concat_ws(' ', xmin, ctid, xmax) FROM articles WHERE id = $1", id)[0]
+      .as<std::string>();
+}
+
+// Counting views writes article_counters and article_daily_views only (issue 16): the wide,
+// heavily indexed articles row is neither rewritten nor locked, while GetArticle and the most
+// viewed list show the new count.
+TEST(ViewCountingTest, FlushedViewsLeaveTheArticleRowAlone) {
+  FakeClock clock;
+  auto server = testing::TestServer::Start("view_article_row_test",
+                                           OptionsWithClock(&clock, absl::Milliseconds(30)));
+  ASSERT_NE(server, nullptr);
+  testing::ImportSamplePages(server->database_url);
+  const int64_t id = SampleIds(server->database_url)[0];
+  const std::string version = ArticleRowVersion(server->database_url, id);
+  {
+    pqxx::connection db(server->database_url);
+    pqxx::nontransaction(db).exec_params(
+        "UPDATE article_counters SET view_count = 1000000 WHERE article_id = $1", id);
+  }
+
+  for (const char* client : {"v1", "v2", "v3"}) GetArticle(server->channel, id, client);
+  ExpectViewCountSoon(server->database_url, id, 1000003);
+  EXPECT_EQ(ArticleRowVersion(server->database_url, id), version);
+  EXPECT_EQ(GetArticle(server->channel, id, "v1").view_count(), 1000003);
+  v1::ListMostViewedArticlesRequest request;
+  request.set_window(v1::VIEW_WINDOW_ALL);
+  request.set_page_size(1);
+  v1::ListMostViewedArticlesResponse response;
+  const grpc::Status status = v1::DiscoveryService::NewStub(server->channel)
+                                  ->ListMostViewedArticles(ContextWithDeadline().get(), request,
+                                                           &response);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(response.articles_size(), 1);
+  EXPECT_EQ(response.articles(0).article().id(), id);
+  EXPECT_EQ(response.articles(0).window_views(), 1000003);
+  EXPECT_EQ(response.articles(0).article().view_count(), 1000003);
+}
+
 TEST(MostViewedTest, WindowsCountViewsOfTheirDaysOnly) {
   FakeClock clock;
   auto server = testing::TestServer::Start("most_viewed_test",
@@ -771,7 +817,7 @@ TEST(MostViewedTest, WindowsCountViewsOfTheirDaysOnly) {
     pqxx::connection db(server->database_url);
     pqxx::work tx(db);
     // The clock says 2025-03-10 local time. Lifetime counts order them the other way round.
-    tx.exec_params("UPDATE articles SET view_count = 100000 - id * 10");
+    tx.exec_params("UPDATE article_counters SET view_count = 100000 - article_id * 10");
     tx.exec_params(
         "INSERT INTO article_daily_views (article_id, day, views) VALUES "
         "($1, '2025-02-20', 500), ($2, '2025-03-05', 50), ($3, '2025-03-10', 7), "

@@ -42,7 +42,9 @@ int64_t InsertArticle(const std::string& database_url, const std::string& title)
 int64_t CommentCount(const std::string& database_url, int64_t article_id) {
   pqxx::connection db(database_url);
   pqxx::nontransaction tx(db);
-  return tx.exec_params1("SELECT comment_count FROM articles WHERE id = $1", article_id)[0]
+  return tx
+      .exec_params1("SELECT comment_count FROM article_counters WHERE article_id = $1",
+                    article_id)[0]
       .as<int64_t>();
 }
 

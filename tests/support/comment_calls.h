@@ -26,7 +26,7 @@ std::unique_ptr<grpc::ClientContext> AdminContext(const std::string& token);
 // Inserts a published article titled `title` and returns its id.
 int64_t InsertArticle(const std::string& database_url, const std::string& title);
 
-// The article's comment_count column.
+// The article's comment_count (article_counters).
 int64_t CommentCount(const std::string& database_url, int64_t article_id);
 
 }  // namespace news::testing

@@ -14,7 +14,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/time/time.h"
-#include "server/storage/articles/article_store.h"
+#include "server/storage/articles/article_counter_store.h"
 
 namespace news {
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/domain/discovery/site_activity.h"
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/view_store.h"
 
 namespace news {
@@ -67,14 +68,18 @@ absl::Status WritePendingViewsAndVisits(pqxx::connection& db, ViewCounter& views
     do {
       const size_t end = std::min(counts.size(), written + chunk);
       std::vector<storage::DailyViews> rows;
+      std::vector<storage::ArticleViews> lifetime;
       rows.reserve(end - written);
+      lifetime.reserve(end - written);
       for (size_t i = written; i < end; ++i) {
-        rows.push_back({counts[i].first.first, FormatDayNumber(counts[i].first.second),
-                        counts[i].second});
+        const auto& [key, count] = counts[i];
+        rows.push_back({key.first, FormatDayNumber(key.second), count});
+        lifetime.push_back({.article_id = key.first, .views = count});
       }
       pqxx::work tx(db);
+      storage::ArticleCounterStore(tx).AddViews(lifetime);
       storage::ViewStore store(tx);
-      store.AddViews(rows);
+      store.AddDailyViews(rows);
       if (visits > 0) store.AddToCounter("total_visits", visits);
       tx.commit();
       visits = 0;

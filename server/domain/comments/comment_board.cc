@@ -14,6 +14,7 @@
 #include "server/domain/comments/comment_policy.h"
 #include "server/domain/comments/comment_validation.h"
 #include "server/domain/status_details.h"
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/article_store.h"
 #include "server/storage/comments/ban_store.h"
 #include "server/storage/comments/comment_policy_store.h"
@@ -338,7 +339,7 @@ absl::StatusOr<v1::ReportCommentResponse> CommentBoard::ReportComment(
   if (count && rules_.report_threshold > 0 && *count >= rules_.report_threshold &&
       !comment->reports_overruled) {
     if (std::optional<int64_t> article_id = comments.HideReported(request.comment_id())) {
-      storage::ArticleStore(tx).AddToCommentCount(*article_id, -1);
+      storage::ArticleCounterStore(tx).AddToCommentCount(*article_id, -1);
       AppendReaderEvent(tx, client_id, "REPORT_HIDE", *comment, v1::COMMENT_STATE_PENDING,
                         absl::StrCat(*count, " reports"));
     }
@@ -391,7 +392,7 @@ absl::StatusOr<v1::Comment> CommentBoard::UpdateComment(
   if (state == v1::COMMENT_STATE_APPROVED && screening->state == v1::COMMENT_STATE_PENDING) {
     if (comments.Transition(request.comment_id(), state, v1::COMMENT_STATE_PENDING)) {
       pending = true;
-      storage::ArticleStore(tx).AddToCommentCount(own->comment.article_id(), -1);
+      storage::ArticleCounterStore(tx).AddToCommentCount(own->comment.article_id(), -1);
       AppendReaderEvent(tx, client_id, "EDIT", *own, v1::COMMENT_STATE_PENDING,
                         "held for moderation after an edit");
     }
@@ -424,7 +425,7 @@ absl::Status CommentBoard::DeleteComment(pqxx::connection& db, const Commenter& 
   if (storage::CommentStore(tx).Transition(request.comment_id(), state,
                                            v1::COMMENT_STATE_DELETED)) {
     if (state == v1::COMMENT_STATE_APPROVED) {
-      storage::ArticleStore(tx).AddToCommentCount(own->comment.article_id(), -1);
+      storage::ArticleCounterStore(tx).AddToCommentCount(own->comment.article_id(), -1);
     }
     AppendReaderEvent(tx, client_id, "WITHDRAW", *own, v1::COMMENT_STATE_DELETED, "");
   }

@@ -12,6 +12,7 @@
 #include "server/domain/clients/admin_auth.h"
 #include "server/domain/clients/network_address.h"
 #include "server/domain/status_details.h"
+#include "server/storage/articles/article_counter_store.h"
 #include "server/storage/articles/article_store.h"
 #include "server/storage/comments/ban_store.h"
 #include "server/storage/comments/comment_policy_store.h"
@@ -252,7 +253,7 @@ v1::ModerationResult ModerationDesk::ModerateOne(pqxx::connection& db, int64_t c
 
   const int delta =
       (target == v1::COMMENT_STATE_APPROVED) - (expected == v1::COMMENT_STATE_APPROVED);
-  if (delta != 0) storage::ArticleStore(tx).AddToCommentCount(*article_id, delta);
+  if (delta != 0) storage::ArticleCounterStore(tx).AddToCommentCount(*article_id, delta);
   v1::ModerationEvent event;
   event.set_actor(actor);
   event.set_action(

@@ -165,10 +165,10 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
       "article_upsert_imported",
       absl::StrCat(
           "INSERT INTO articles (import_key, slug, title, summary, body_paragraphs, author,"
-          " source_id, category_id, tags, cover_image_caption, publish_time, view_count,"
-          " comment_count, status, body_blocks) VALUES ($1, $2, $3, $4, $5::text[], $6,"
+          " source_id, category_id, tags, cover_image_caption, publish_time, status,"
+          " body_blocks) VALUES ($1, $2, $3, $4, $5::text[], $6,"
           " NULLIF($7::bigint, 0), $8, $9::text[], $10, CASE WHEN $11 THEN ",
-          MicrosParam(12), " ELSE now() END, $13, 0, $14::article_status, ", BlocksFromParam(15),
+          MicrosParam(12), " ELSE now() END, $13::article_status, ", BlocksFromParam(14),
           ")"
           " ON CONFLICT (import_key) DO UPDATE SET title = EXCLUDED.title,"
           " summary = EXCLUDED.summary, body_paragraphs = EXCLUDED.body_paragraphs,"
@@ -176,7 +176,6 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
           " category_id = EXCLUDED.category_id, tags = EXCLUDED.tags,"
           " cover_image_caption = EXCLUDED.cover_image_caption,"
           " publish_time = CASE WHEN $11 THEN EXCLUDED.publish_time ELSE articles.publish_time END,"
-          " view_count = greatest(articles.view_count, EXCLUDED.view_count),"
           " body_blocks = EXCLUDED.body_blocks,"
           // Only the lifecycle's automatic states follow the page's date: re-importing never
           // brings back a retracted, deleted, expired or draft article.
@@ -189,11 +188,6 @@ void ArticleStore::Prepare(pqxx::connection& connection) {
                      "SELECT title, comments_open,"
                      " (extract(epoch FROM publish_time) * 1000000)::bigint FROM articles"
                      " WHERE id = $1 AND status = 'published'");
-  connection.prepare("article_add_to_comment_count",
-                     "UPDATE articles SET comment_count = comment_count + $2 WHERE id = $1");
-  connection.prepare("article_counters",
-                     "SELECT id, view_count, comment_count FROM articles"
-                     " WHERE id = ANY($1::bigint[])");
   connection.prepare("article_set_comments_open",
                      "UPDATE articles SET comments_open = $2 WHERE id = $1 RETURNING id");
 }
@@ -315,7 +309,7 @@ UpsertResult ArticleStore::UpsertImported(const ImportedArticle& article) {
       db::ToTextArrayLiteral(article.body_paragraphs), article.author, article.source_id,
       article.category_id, db::ToTextArrayLiteral(article.tags), article.cover_image_caption,
       article.publish_time_micros.has_value(), article.publish_time_micros.value_or(0),
-      article.view_count, std::string(ArticleStateName(article.state)),
+      std::string(ArticleStateName(article.state)),
       BlocksArrayLiteral(article.blocks));
   return UpsertResult{row[0].as<int64_t>(), row[1].as<bool>(), row[2].as<int64_t>(),
                       ParseArticleState(row[3].as<std::string>()).value_or(article.state)};
@@ -326,10 +320,6 @@ std::optional<ArticleStore::CommentSettings> ArticleStore::FindCommentSettings(i
   if (result.empty()) return std::nullopt;
   return CommentSettings{result[0][0].as<std::string>(), result[0][1].as<bool>(),
                          result[0][2].as<int64_t>()};
-}
-
-void ArticleStore::AddToCommentCount(int64_t id, int delta) {
-  tx_.exec_prepared("article_add_to_comment_count", id, delta);
 }
 
 bool ArticleStore::SetCommentsOpen(int64_t id, bool open) {
@@ -354,20 +344,6 @@ std::vector<ArticleStore::AnyStateArticle> ArticleStore::FindAnyState(
     articles.push_back(std::move(article));
   }
   return articles;
-}
-
-std::vector<ArticleCounters> ArticleStore::ReadCounters(const std::vector<int64_t>& ids) {
-  std::vector<ArticleCounters> counters;
-  if (ids.empty()) return counters;
-  const pqxx::result rows =
-      tx_.exec_prepared("article_counters", absl::StrCat("{", absl::StrJoin(ids, ","), "}"));
-  counters.reserve(rows.size());
-  for (const pqxx::row& row : rows) {
-    counters.push_back({.id = row[0].as<int64_t>(),
-                        .view_count = row[1].as<int64_t>(),
-                        .comment_count = row[2].as<int64_t>()});
-  }
-  return counters;
 }
 
 }  // namespace news::storage

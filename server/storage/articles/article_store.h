@@ -17,15 +17,16 @@ namespace news::storage {
 
 // The select list and FROM clause that produce an ArticleSummary; other stores (search,
 // related news, most viewed) select articles through these so that a summary means one thing.
-// Articles are aliased "a", with their category "c" and source "s".
+// Articles are aliased "a", with their counters "ac" (article_counter_store.h, one row per
+// article), category "c" and source "s".
 inline constexpr char kArticleSummaryColumns[] =
     "a.id, a.slug, a.title, a.summary, a.author, a.source_id, s.slug, s.name, a.category_id, "
     "c.slug, c.name, a.tags, a.cover_image_url, a.cover_image_caption, "
-    "(extract(epoch FROM a.publish_time) * 1000000)::bigint, a.view_count, a.comment_count";
+    "(extract(epoch FROM a.publish_time) * 1000000)::bigint, ac.view_count, ac.comment_count";
 inline constexpr int kArticleSummaryColumnCount = 17;
 inline constexpr char kArticleSummaryFrom[] =
-    "articles a JOIN categories c ON c.id = a.category_id "
-    "LEFT JOIN sources s ON s.id = a.source_id";
+    "articles a JOIN article_counters ac ON ac.article_id = a.id "
+    "JOIN categories c ON c.id = a.category_id LEFT JOIN sources s ON s.id = a.source_id";
 
 // Reads the kArticleSummaryColumns that start at column `first` of `row`.
 v1::ArticleSummary ReadArticleSummary(const pqxx::row& row, int first = 0);
@@ -60,9 +61,6 @@ struct ImportedArticle {
   std::string cover_image_caption;
   // Absent: keep the stored publish time, or use the import time for a new article.
   std::optional<int64_t> publish_time_micros;
-  int64_t view_count = 0;
-  // comment_count is not imported: a new article starts at 0 and re-imports keep the count of
-  // its approved comments here (docs/comments.md).
   // The state a new article gets, and a published or scheduled one takes when the page has a
   // date; others keep theirs (domain/newsroom/article_lifecycle.h).
   ArticleState state = ArticleState::kPublished;
@@ -74,13 +72,6 @@ struct UpsertResult {
   bool created;
   int64_t publish_time_micros;  // as stored: the page's, or the first import's time
   ArticleState state;           // as stored
-};
-
-// The counters of one article that move without a change-log row (docs/caching.md).
-struct ArticleCounters {
-  int64_t id = 0;
-  int64_t view_count = 0;
-  int64_t comment_count = 0;
 };
 
 class ArticleStore {
@@ -111,8 +102,8 @@ class ArticleStore {
   // The import key of the article using `slug`, or nullopt when the slug is free.
   std::optional<std::string> ImportKeyOfSlug(const std::string& slug);
 
-  // Inserts, or updates the article with the same import key (keeping its slug, and never
-  // lowering its counters).
+  // Inserts, or updates the article with the same import key (keeping its slug; its counters
+  // are ArticleCounterStore's).
   UpsertResult UpsertImported(const ImportedArticle& article);
 
   // Comments (see docs/comments.md): whether a published article takes comments, and its title.
@@ -123,9 +114,6 @@ class ArticleStore {
   };
   // Nullopt when no published article has this id.
   std::optional<CommentSettings> FindCommentSettings(int64_t id);
-  // Adds `delta` to the approved-comment count of article `id`, in the caller's transaction, so
-  // the count changes atomically with the comment's state.
-  void AddToCommentCount(int64_t id, int delta);
   // Opens or closes comments on article `id`; false when there is no such article.
   bool SetCommentsOpen(int64_t id, bool open);
 
@@ -137,10 +125,6 @@ class ArticleStore {
     bool breaking = false;
   };
   std::vector<AnyStateArticle> FindAnyState(const std::vector<int64_t>& ids);
-
-  // The counters of those of `ids` that exist (any status), in no particular order; one
-  // statement.
-  std::vector<ArticleCounters> ReadCounters(const std::vector<int64_t>& ids);
 
  private:
   // An article from a row that starts with ArticleColumns (article_store.cc), with its

@@ -38,14 +38,13 @@ void CorpusStore::CopyArticles(const std::vector<GeneratedArticle>& articles) {
       tx_, "articles",
       std::vector<std::string>{"id", "slug", "import_key", "title", "summary", "body_paragraphs",
                                "author", "source_id", "category_id", "tags", "publish_time",
-                               "update_time", "view_count", "comment_count", "search_document",
-                               "status"});
+                               "update_time", "search_document", "status"});
   for (const GeneratedArticle& a : articles) {
     const std::string publish_time = TimestampText(a.publish_time_micros);
     stream << std::make_tuple(a.id, a.slug, a.import_key, a.title, a.summary,
                               db::ToTextArrayLiteral(a.body_paragraphs), a.author, a.source_id,
                               a.category_id, db::ToTextArrayLiteral(a.tags), publish_time,
-                              publish_time, a.view_count, a.comment_count, a.search_document,
+                              publish_time, a.search_document,
                               std::string(ArticleStateName(a.state)));
   }
   stream.complete();

@@ -28,6 +28,7 @@ struct GeneratedArticle {
   int64_t publish_time_micros;
   // Published, or scheduled when publish_time_micros is in the future.
   ArticleState state;
+  // Written by ArticleCounterStore::Set after the copy.
   int64_t view_count;
   int64_t comment_count;
   // A tsvector literal (text/search_document.h).

@@ -22,16 +22,6 @@ std::vector<v1::MostViewedArticle> ReadMostViewed(const pqxx::result& result) {
 }  // namespace
 
 void ViewStore::Prepare(pqxx::connection& connection) {
-  // Rows are locked in id order so that two instances flushing at once cannot deadlock; FOR NO
-  // KEY UPDATE, not FOR UPDATE, so that comments inserted meanwhile (their foreign key takes FOR
-  // KEY SHARE on the article) do not wait for the flush.
-  connection.prepare("views_add_lifetime",
-                     "UPDATE articles a SET view_count = a.view_count + v.views FROM ("
-                     " SELECT u.article_id, sum(u.views) AS views"
-                     " FROM unnest($1::bigint[], $2::bigint[]) AS u(article_id, views)"
-                     " JOIN (SELECT id FROM articles WHERE id = ANY($1::bigint[])"
-                     "       ORDER BY id FOR NO KEY UPDATE) locked ON locked.id = u.article_id"
-                     " GROUP BY u.article_id) v WHERE a.id = v.article_id");
   connection.prepare(
       "views_add_daily",
       "INSERT INTO article_daily_views AS d (article_id, day, views)"
@@ -53,14 +43,15 @@ void ViewStore::Prepare(pqxx::connection& connection) {
                                   kArticleSummaryFrom,
                                   " ON a.id = v.article_id WHERE a.status = 'published'"
                                   " ORDER BY v.views DESC, a.id DESC LIMIT $2"));
+  // In the order of article_counters_most_viewed_idx.
   connection.prepare(
       "views_most_viewed_ever",
-      absl::StrCat("SELECT a.view_count, ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
+      absl::StrCat("SELECT ac.view_count, ", kArticleSummaryColumns, " FROM ", kArticleSummaryFrom,
                    " WHERE a.status = 'published'"
-                   " ORDER BY a.view_count DESC, a.id DESC LIMIT $1"));
+                   " ORDER BY ac.view_count DESC, ac.article_id DESC LIMIT $1"));
 }
 
-void ViewStore::AddViews(const std::vector<DailyViews>& views) {
+void ViewStore::AddDailyViews(const std::vector<DailyViews>& views) {
   if (views.empty()) return;
   std::vector<int64_t> ids;
   std::vector<std::string> days;
@@ -70,10 +61,9 @@ void ViewStore::AddViews(const std::vector<DailyViews>& views) {
     days.push_back(entry.day);
     counts.push_back(entry.views);
   }
-  const std::string ids_literal = absl::StrCat("{", absl::StrJoin(ids, ","), "}");
-  const std::string counts_literal = absl::StrCat("{", absl::StrJoin(counts, ","), "}");
-  tx_.exec_prepared("views_add_lifetime", ids_literal, counts_literal);
-  tx_.exec_prepared("views_add_daily", ids_literal, db::ToTextArrayLiteral(days), counts_literal);
+  tx_.exec_prepared("views_add_daily", absl::StrCat("{", absl::StrJoin(ids, ","), "}"),
+                    db::ToTextArrayLiteral(days),
+                    absl::StrCat("{", absl::StrJoin(counts, ","), "}"));
 }
 
 int64_t ViewStore::AddToCounter(const std::string& name, int64_t delta) {

@@ -1,8 +1,9 @@
 #ifndef NEWS_SERVER_STORAGE_VIEW_STORE_H_
 #define NEWS_SERVER_STORAGE_VIEW_STORE_H_
 
-// All SQL on view counts (articles.view_count, article_daily_views) and site_counters. Writes
-// are additive, so several server instances can flush into one database. Methods run in the
+// All SQL on daily view counts (article_daily_views) and site_counters, and the most viewed
+// lists; lifetime view counts are ArticleCounterStore's (article_counter_store.h). Writes are
+// additive, so several server instances can flush into one database. Methods run in the
 // caller's transaction and throw pqxx exceptions on database errors.
 
 #include <cstdint>
@@ -27,9 +28,9 @@ class ViewStore {
 
   static void Prepare(pqxx::connection& connection);
 
-  // Adds the views to the articles' lifetime counts and to their daily rows. (article, day)
-  // pairs must be unique; views of articles that no longer exist are dropped.
-  void AddViews(const std::vector<DailyViews>& views);
+  // Adds the views to the articles' daily rows. (article, day) pairs must be unique; views of
+  // articles that no longer exist are dropped.
+  void AddDailyViews(const std::vector<DailyViews>& views);
 
   // Adds `delta` to counter `name` (created at 0 when missing) and returns the new value.
   int64_t AddToCounter(const std::string& name, int64_t delta);

@@ -53,7 +53,7 @@ std::optional<StoredComment> ReadOptional(const pqxx::result& result) {
 }
 
 // The reader visibility rule (docs/comments.md, "What readers see"): a comment is readable,
-// counted in articles.comment_count, likeable and repliable exactly when it is approved; every
+// counted in its article's comment_count, likeable and repliable exactly when it is approved; every
 // readable reply is listed under its top-level comment, which is therefore listed too: as itself
 // when approved, else as a tombstone. create_comment() applies the same test to a parent, and
 // CommentBoard::SetLike to the comment liked.

@@ -3,8 +3,8 @@
 
 // All SQL on the comments and comment_likes tables. Each method runs prepared statements in the
 // caller's transaction and throws pqxx exceptions on database errors. Creating a comment also
-// reads client_bans and articles and bumps articles.comment_count, inside the create_comment()
-// database function, so that it is one round trip.
+// reads client_bans and articles and bumps article_counters.comment_count, inside the
+// create_comment() database function, so that it is one round trip.
 
 #include <cstdint>
 #include <map>

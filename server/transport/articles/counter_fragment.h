@@ -7,7 +7,7 @@
 
 #include <string>
 
-#include "server/storage/articles/article_store.h"
+#include "server/storage/articles/article_counter_store.h"
 
 namespace news {
 

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "absl/time/clock.h"
-#include "server/storage/articles/article_store.h"
+#include "server/storage/articles/article_counter_store.h"
 
 namespace news {
 
@@ -34,7 +34,7 @@ void ArticleCounterRefresher::Refresh() {
       pool_, as_of + interval_ + absl::Seconds(1), db::RetryPolicy::kRetryOnLostConnection,
       [&](pqxx::connection& db) {
         pqxx::nontransaction tx(db);
-        counters = storage::ArticleStore(tx).ReadCounters(ids);
+        counters = storage::ArticleCounterStore(tx).Read(ids);
         return absl::OkStatus();
       });
   if (!status.ok()) {

@@ -3,7 +3,7 @@
 
 // Background job: every interval, reads the view and comment counts of every article whose
 // GetArticle response is cached, in one statement on the read pool
-// (ArticleStore::ReadCounters), into the CounterOverlay that GetArticle serves on top of the
+// (ArticleCounterStore::Read), into the CounterOverlay that GetArticle serves on top of the
 // cached bytes (docs/caching.md). Counts news_article_counter_reads_total (batches read).
 
 #include <atomic>
