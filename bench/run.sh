@@ -143,6 +143,8 @@ run_load() {
   "$load" --target="$target" --connections="$connections" --duration="$duration" \
     --warmup="$warmup" --connect_timeout=30s "$@" >"$work/results/$name"
   cat "$work/results/$name" >&2
+  [ -r "/proc/${server_pid:-0}/status" ] && log "news-server RSS after $name:" \
+    "$(awk '/VmRSS|VmHWM/ { printf "%s %d MB ", $1, $2 / 1024 }' "/proc/$server_pid/status")"
   echo "news-load --connections=$connections --duration=$duration --warmup=$warmup $*" \
     "  # against $target_name" >"$work/results/$name.command"
 }
