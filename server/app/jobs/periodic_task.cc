@@ -24,6 +24,11 @@ void PeriodicTask::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool PeriodicTask::stopping() {
+  std::lock_guard lock(mutex_);
+  return stopping_;
+}
+
 void PeriodicTask::Run() {
   std::unique_lock lock(mutex_);
   if (first_run_ == FirstRun::kAfterInterval) {

@@ -38,6 +38,9 @@ class PeriodicTask {
   // Wakes the thread and waits for a run in progress to end; no run starts afterwards.
   // Idempotent, and a no-op before Start().
   void Stop();
+  // Whether Stop() was called: a tick that works through a backlog in rounds checks it between
+  // rounds, so that Stop() does not wait for the whole backlog.
+  bool stopping();
 
  private:
   void Run();

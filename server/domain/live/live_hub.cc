@@ -14,6 +14,9 @@ namespace {
 constexpr size_t kInboxLimit = 50'000;
 // Changes read per statement when the pump reads the log itself.
 constexpr int kLogBatch = 1000;
+// Changes one Process round reads at most: a long gap (an archive imported and stamped at once)
+// is worked through in rounds of bounded memory instead of at once.
+constexpr int64_t kMaxChangesPerRound = 10 * kLogBatch;
 
 }  // namespace
 
@@ -120,7 +123,16 @@ void LiveHub::Process(pqxx::connection& db) {
   {
     std::lock_guard lock(mutex_);
     from = position_;
-    target = latest_;
+    target = std::min(latest_, position_ + kMaxChangesPerRound);
+    if (comment_streams_.empty() && article_streams_.empty()) {
+      // Nobody watches: no event is owed, and a stream that registers later starts here (or
+      // replays the log from its own token).
+      position_ = target;
+      std::erase_if(inbox_,
+                    [target](const storage::Change& change) { return change.position <= target; });
+      if (inbox_truncated_ && latest_ <= target) inbox_truncated_ = false;
+      return;
+    }
     for (const storage::Change& change : inbox_) {
       if (change.position > from && change.position <= target) changes.push_back(change);
     }

@@ -73,6 +73,10 @@ std::vector<v1::Webhook> WebhookEndpointStore::List() {
   return Select(tx_.exec(absl::StrCat("SELECT ", kColumns, " FROM webhook_endpoints ORDER BY id")));
 }
 
+bool WebhookEndpointStore::Any() {
+  return tx_.exec1("SELECT EXISTS (SELECT 1 FROM webhook_endpoints)")[0].as<bool>();
+}
+
 bool WebhookEndpointStore::Delete(int64_t id) {
   return tx_.exec_params("DELETE FROM webhook_endpoints WHERE id = $1", id).affected_rows() > 0;
 }

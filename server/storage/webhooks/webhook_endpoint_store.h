@@ -27,6 +27,9 @@ class WebhookEndpointStore {
   // Every endpoint, oldest first, secrets included.
   std::vector<v1::Webhook> List();
 
+  // Whether any endpoint is registered.
+  bool Any();
+
   // False when there is no endpoint `id`.
   bool Delete(int64_t id);
 

@@ -56,7 +56,7 @@ void WebhookOutboxWriter::Tick() {
       read = FanOutChanges(tx, kBatch);
       tx.commit();
       changes_read_.fetch_add(read, std::memory_order_relaxed);
-    } while (read == kBatch);
+    } while (read == kBatch && !task_.stopping());
   } catch (const std::exception& e) {
     spdlog::warn("webhook outbox writer: {}", e.what());
     db_.reset();
