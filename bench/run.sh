@@ -291,7 +291,8 @@ row() {  # row LABEL NAME REFERENCE_TPS REFERENCE_LABEL
 }
 
 get_warm_ratio=$(ratio "$(field get_zipf 3)" "$grpc_tps")
-get_cold_ratio=$(ratio "$(field get_zipf_no_cache 3)" "$grpc_tps")
+get_cold_ratio=$(ratio "$(field get_zipf_no_cache 3)" "$pg_get_tps")
+mix_closed_ratio=$(ratio "$(field mix_closed 3)" "$grpc_tps")
 deep_ratio=$(ratio "$(field list_deep 5)" "$(field list_first_no_cache 5)")
 mix_tail_ratio=$(ratio "$(field mix_open 7)" "$(field mix_open 5)")
 comment_ratio=$(ratio "$(field create_comment 3)" "$pg_insert_tps")
@@ -358,8 +359,10 @@ report="$work/report.md"
   echo "|---|---|---|"
   echo "| GetArticle, warm cache >= 0.9× bare gRPC | ${get_warm_ratio}× |" \
     "$(verdict "$get_warm_ratio" ">=" 0.9) |"
-  echo "| GetArticle, cache off >= 0.7× bare gRPC | ${get_cold_ratio}× |" \
-    "$(verdict "$get_cold_ratio" ">=" 0.7) |"
+  echo "| GetArticle, cache off >= 1.0× pgbench of its statement | ${get_cold_ratio}× |" \
+    "$(verdict "$get_cold_ratio" ">=" 1.0) |"
+  echo "| Mobile mix closed loop >= 0.6× bare gRPC | ${mix_closed_ratio}× |" \
+    "$(verdict "$mix_closed_ratio" ">=" 0.6) |"
   echo "| ListArticles deep p50 <= 1.3× first page (cache off; at 1M articles) | ${deep_ratio}× at" \
     "$deep_offset deep of $published | $(verdict "$deep_ratio" "<=" 1.3) |"
   echo "| Mobile mix open loop at 70%: zero errors, p99 <= 4× p50 | $(field mix_open 4)" \
